@@ -1,0 +1,178 @@
+package io.tasklane.contracts;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What a runner tells the ledger about the task it holds ({@link Topics#RUNNER_REPORTS}). Every
+ * report carries the attempt (fencing token) it was made under; the ledger ignores stale attempts
+ * and applies each {@code reportId} once.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = RunnerReport.PlanProposed.class, name = "plan_proposed"),
+  @JsonSubTypes.Type(value = RunnerReport.StepStarted.class, name = "step_started"),
+  @JsonSubTypes.Type(value = RunnerReport.ToolCalled.class, name = "tool_called"),
+  @JsonSubTypes.Type(value = RunnerReport.StepVerdict.class, name = "step_verdict"),
+  @JsonSubTypes.Type(value = RunnerReport.Heartbeat.class, name = "heartbeat"),
+  @JsonSubTypes.Type(value = RunnerReport.Progress.class, name = "progress"),
+  @JsonSubTypes.Type(value = RunnerReport.Paused.class, name = "paused"),
+  @JsonSubTypes.Type(value = RunnerReport.NeedsAssistance.class, name = "needs_assistance"),
+  @JsonSubTypes.Type(value = RunnerReport.Finished.class, name = "finished")
+})
+public sealed interface RunnerReport {
+
+  UUID reportId();
+
+  UUID taskId();
+
+  String tenant();
+
+  int attempt();
+
+  String runnerId();
+
+  Instant at();
+
+  /** The runner's plan for a task that had none. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record PlanProposed(
+      UUID reportId,
+      UUID taskId,
+      String tenant,
+      int attempt,
+      String runnerId,
+      Instant at,
+      List<PlanStep> plan)
+      implements RunnerReport {}
+
+  /** Execution of a step began (or began again after a NO verdict). */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record StepStarted(
+      UUID reportId,
+      UUID taskId,
+      String tenant,
+      int attempt,
+      String runnerId,
+      Instant at,
+      int stepIndex)
+      implements RunnerReport {}
+
+  /**
+   * One tool call the runner executed for the model, with its result.
+   *
+   * @param arguments the arguments exactly as the model sent them
+   * @param error true when the call failed or was refused; {@code result} then says why
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record ToolCalled(
+      UUID reportId,
+      UUID taskId,
+      String tenant,
+      int attempt,
+      String runnerId,
+      Instant at,
+      int stepIndex,
+      String callId,
+      String tool,
+      String arguments,
+      String result,
+      boolean error,
+      long durationMillis)
+      implements RunnerReport {}
+
+  /**
+   * The verifier's answer for a step. Only {@code passed = true} advances the plan.
+   *
+   * @param resumeContext the conversation up to the verdict, so a recovery never repeats the step
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record StepVerdict(
+      UUID reportId,
+      UUID taskId,
+      String tenant,
+      int attempt,
+      String runnerId,
+      Instant at,
+      int stepIndex,
+      boolean passed,
+      String reason,
+      String verifierModel,
+      ResumeContext resumeContext)
+      implements RunnerReport {}
+
+  /** The runner still holds the task; the ledger extends the lease by {@code leaseSeconds}. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Heartbeat(
+      UUID reportId,
+      UUID taskId,
+      String tenant,
+      int attempt,
+      String runnerId,
+      Instant at,
+      int leaseSeconds)
+      implements RunnerReport {}
+
+  /** A short human-readable account of where the task is. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Progress(
+      UUID reportId,
+      UUID taskId,
+      String tenant,
+      int attempt,
+      String runnerId,
+      Instant at,
+      String summary)
+      implements RunnerReport {}
+
+  /** The task stopped at a safe point because an operator paused it. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Paused(
+      UUID reportId,
+      UUID taskId,
+      String tenant,
+      int attempt,
+      String runnerId,
+      Instant at,
+      String reason,
+      ResumeContext resumeContext)
+      implements RunnerReport {}
+
+  /** The runner gave up safely and says why; an operator can resume it with guidance. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record NeedsAssistance(
+      UUID reportId,
+      UUID taskId,
+      String tenant,
+      int attempt,
+      String runnerId,
+      Instant at,
+      String reason,
+      ResumeContext resumeContext)
+      implements RunnerReport {}
+
+  /**
+   * The run ended.
+   *
+   * @param outcome succeeded, failed, timed_out or cancelled
+   * @param summary the final summary for people
+   * @param error what went wrong, or null
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Finished(
+      UUID reportId,
+      UUID taskId,
+      String tenant,
+      int attempt,
+      String runnerId,
+      Instant at,
+      TaskStatus outcome,
+      String summary,
+      String error,
+      ResumeContext resumeContext)
+      implements RunnerReport {}
+}

@@ -1,0 +1,93 @@
+package io.tasklane.testsupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tasklane.contracts.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+class RealComponentsTests {
+
+  @Test
+  void theTestDatabaseIsARealFreshPostgresql() throws Exception {
+    var db = TestPostgres.get().database();
+
+    try (var connection = db.connect();
+        var statement = connection.createStatement()) {
+      var version = statement.executeQuery("select version()");
+      version.next();
+      assertThat(version.getString(1)).startsWith("PostgreSQL");
+
+      var tables =
+          statement.executeQuery(
+              "select count(*) from information_schema.tables where table_schema = 'public'");
+      tables.next();
+      assertThat(tables.getInt(1)).isZero();
+      assertThat(db.name()).startsWith("tasklane_test_").endsWith("_main");
+    }
+  }
+
+  @Test
+  void eachPurposeGetsItsOwnDatabase() {
+    var postgres = TestPostgres.get();
+
+    assertThat(postgres.database("ledger").name())
+        .isNotEqualTo(postgres.database("notifier").name());
+    assertThat(postgres.database("ledger")).isEqualTo(postgres.database("ledger"));
+  }
+
+  @Test
+  void aRecordProducedIsConsumedBackThroughTheBroker() {
+    String bootstrap = TestKafka.get().bootstrapServers();
+    String key = UUID.randomUUID().toString();
+
+    try (var producer =
+        new KafkaProducer<String, String>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+      producer.send(new ProducerRecord<>(Topics.TASK_LIFECYCLE, key, "hello from " + key));
+      producer.flush();
+    }
+
+    List<ConsumerRecord<String, String>> received = new ArrayList<>();
+    try (var consumer =
+        new KafkaConsumer<String, String>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "wiring-" + key,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class))) {
+      consumer.subscribe(List.of(Topics.TASK_LIFECYCLE));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (received.stream().noneMatch(r -> key.equals(r.key()))
+          && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(received::add);
+      }
+    }
+
+    assertThat(received)
+        .filteredOn(r -> key.equals(r.key()))
+        .singleElement()
+        .satisfies(r -> assertThat(r.value()).isEqualTo("hello from " + key));
+  }
+}
