@@ -113,6 +113,18 @@ public final class TestPostgres {
   }
 
   private static boolean dockerReachable() {
+    boolean configured =
+        System.getenv("DOCKER_HOST") != null
+            || java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/docker.sock"))
+            || java.nio.file.Files.exists(
+                java.nio.file.Path.of(
+                    System.getProperty("user.home"), ".docker", "run", "docker.sock"))
+            || java.nio.file.Files.exists(
+                java.nio.file.Path.of(
+                    System.getProperty("user.home"), ".testcontainers.properties"));
+    if (!configured) {
+      return false;
+    }
     try {
       return DockerClientFactory.instance().isDockerAvailable();
     } catch (RuntimeException | LinkageError e) {

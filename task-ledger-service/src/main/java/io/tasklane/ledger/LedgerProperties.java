@@ -1,0 +1,33 @@
+package io.tasklane.ledger;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+@Validated
+@ConfigurationProperties("tasklane.ledger")
+public record LedgerProperties(
+    @NotNull Duration lease,
+    @Min(1024) long maxRequestBytes,
+    @Valid @NotNull Limits limits,
+    @Valid @NotNull Relay relay,
+    @Valid @NotNull Events events,
+    @Valid @NotNull Paging paging) {
+
+  public record Limits(
+      @Min(1) int goalChars,
+      @Min(1) int labelChars,
+      @Min(1) int planSteps,
+      @Min(1) int stepChars,
+      @Min(0) int metadataEntries,
+      @Min(1) int metadataValueChars) {}
+
+  public record Relay(@NotNull Duration interval, @Min(1) int batchSize) {}
+
+  public record Events(@NotNull Duration pollInterval, @NotNull Duration sseTimeout) {}
+
+  public record Paging(@Min(1) int defaultLimit, @Min(1) int maxLimit) {}
+}

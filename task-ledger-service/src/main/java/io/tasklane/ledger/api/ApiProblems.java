@@ -1,0 +1,236 @@
+package io.tasklane.ledger.api;
+
+import io.tasklane.contracts.UnknownWireValueException;
+import io.tasklane.ledger.tasks.NotClaimableException;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingRequestHeaderException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.databind.DatabindException;
+
+/** Every error of the ledger API as an RFC 9457 problem with a stable {@code type}. */
+@RestControllerAdvice
+class ApiProblems extends ResponseEntityExceptionHandler {
+
+  static final String BASE = "https://tasklane.io/problems/";
+
+  @ExceptionHandler(TaskNotFoundException.class)
+  ProblemDetail notFound(TaskNotFoundException e) {
+    return problem(HttpStatus.NOT_FOUND, "task-not-found", "Task not found", e.getMessage());
+  }
+
+  @ExceptionHandler(InvalidTransitionException.class)
+  ProblemDetail invalidTransition(InvalidTransitionException e) {
+    ProblemDetail problem =
+        problem(HttpStatus.CONFLICT, "invalid-transition", "Invalid transition", e.getMessage());
+    problem.setProperty("currentStatus", e.current().wire());
+    return problem;
+  }
+
+  @ExceptionHandler(NotClaimableException.class)
+  ProblemDetail notClaimable(NotClaimableException e) {
+    ProblemDetail problem =
+        problem(HttpStatus.CONFLICT, "not-claimable", "Task not claimable", e.getMessage());
+    problem.setProperty("currentStatus", e.current().wire());
+    return problem;
+  }
+
+  @ExceptionHandler(AmbiguousLookupException.class)
+  ProblemDetail ambiguous(AmbiguousLookupException e) {
+    ProblemDetail problem =
+        problem(HttpStatus.CONFLICT, "ambiguous-lookup", "Ambiguous lookup", e.getMessage());
+    problem.setProperty("candidates", e.candidates());
+    return problem;
+  }
+
+  @ExceptionHandler(IdempotencyConflictException.class)
+  ProblemDetail idempotency(IdempotencyConflictException e) {
+    return problem(
+        HttpStatus.CONFLICT, "idempotency-key-reused", "Idempotency key reused", e.getMessage());
+  }
+
+  @ExceptionHandler(InvalidRequestException.class)
+  ProblemDetail invalid(InvalidRequestException e) {
+    ProblemDetail problem =
+        problem(HttpStatus.BAD_REQUEST, "validation", "Invalid request", e.getMessage());
+    problem.setProperty("errors", List.of(Map.of("field", e.field(), "message", e.getMessage())));
+    return problem;
+  }
+
+  @ExceptionHandler(PayloadTooLargeException.class)
+  ProblemDetail tooLarge(PayloadTooLargeException e) {
+    return problem(
+        HttpStatus.CONTENT_TOO_LARGE,
+        "payload-too-large",
+        "Request body too large",
+        e.getMessage());
+  }
+
+  @ExceptionHandler(OptimisticLockingFailureException.class)
+  ProblemDetail concurrent(OptimisticLockingFailureException e) {
+    return problem(
+        HttpStatus.CONFLICT,
+        "concurrent-update",
+        "Concurrent update",
+        "The task changed while this request was applied; retry it");
+  }
+
+  @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+  ProblemDetail typeMismatch(MethodArgumentTypeMismatchException e) {
+    if (rootCause(e) instanceof UnknownWireValueException unknown) {
+      return unknownValue(e.getName(), unknown);
+    }
+    return problem(
+        HttpStatus.BAD_REQUEST,
+        "validation",
+        "Invalid request",
+        "'%s' is not a valid value for %s".formatted(e.getValue(), e.getName()));
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleHttpMessageNotReadable(
+      HttpMessageNotReadableException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    Throwable cause = rootCause(e);
+    if (cause instanceof PayloadTooLargeException tooLarge) {
+      return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(tooLarge(tooLarge));
+    }
+    if (cause instanceof UnknownWireValueException unknown) {
+      String field = e.getCause() instanceof DatabindException databind ? path(databind) : "body";
+      return ResponseEntity.badRequest().body(unknownValue(field, unknown));
+    }
+    String detail =
+        e.getCause() instanceof DatabindException databind
+            ? "Malformed JSON at " + path(databind) + ": " + databind.getOriginalMessage()
+            : "The request body is missing or is not valid JSON";
+    return ResponseEntity.badRequest()
+        .body(problem(HttpStatus.BAD_REQUEST, "malformed-json", "Malformed JSON", detail));
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleMethodArgumentNotValid(
+      MethodArgumentNotValidException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    List<Map<String, String>> errors =
+        e.getBindingResult().getFieldErrors().stream()
+            .map(
+                error ->
+                    Map.of(
+                        "field",
+                        error.getField(),
+                        "message",
+                        String.valueOf(error.getDefaultMessage())))
+            .toList();
+    ProblemDetail problem =
+        problem(
+            HttpStatus.BAD_REQUEST,
+            "validation",
+            "Invalid request",
+            errors.stream()
+                .map(err -> err.get("field") + " " + err.get("message"))
+                .reduce((a, b) -> a + "; " + b)
+                .orElse("invalid"));
+    problem.setProperty("errors", errors);
+    return ResponseEntity.badRequest().body(problem);
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleHandlerMethodValidationException(
+      HandlerMethodValidationException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    return ResponseEntity.badRequest()
+        .body(problem(HttpStatus.BAD_REQUEST, "validation", "Invalid request", e.getMessage()));
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleExceptionInternal(
+      Exception e, Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    ResponseEntity<Object> response =
+        super.handleExceptionInternal(e, body, headers, status, request);
+    if (response != null && response.getBody() instanceof ProblemDetail problem) {
+      problem.setType(URI.create(BASE + slugFor(e)));
+    }
+    return response;
+  }
+
+  private static String slugFor(Exception e) {
+    if (e instanceof MissingRequestHeaderException missing
+        && Tenants.HEADER.equalsIgnoreCase(missing.getHeaderName())) {
+      return "missing-tenant";
+    }
+    return switch (e) {
+      case HttpMediaTypeNotSupportedException ignored -> "unsupported-media-type";
+      case HttpMediaTypeNotAcceptableException ignored -> "not-acceptable";
+      case HttpRequestMethodNotSupportedException ignored -> "method-not-allowed";
+      case NoResourceFoundException ignored -> "not-found";
+      default -> "bad-request";
+    };
+  }
+
+  private static ProblemDetail unknownValue(String field, UnknownWireValueException unknown) {
+    ProblemDetail problem =
+        problem(
+            HttpStatus.BAD_REQUEST,
+            "unknown-enum-value",
+            "Unknown value",
+            "%s: '%s' is not allowed; allowed values: %s"
+                .formatted(field, unknown.value(), String.join(", ", unknown.allowedValues())));
+    problem.setProperty("field", field);
+    problem.setProperty("allowedValues", unknown.allowedValues());
+    return problem;
+  }
+
+  static ProblemDetail problem(HttpStatus status, String slug, String title, String detail) {
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+    problem.setType(URI.create(BASE + slug));
+    problem.setTitle(title);
+    return problem;
+  }
+
+  private static String path(DatabindException e) {
+    StringBuilder path = new StringBuilder();
+    for (var reference : e.getPath()) {
+      if (reference.getPropertyName() != null) {
+        if (!path.isEmpty()) {
+          path.append('.');
+        }
+        path.append(reference.getPropertyName());
+      } else if (reference.getIndex() >= 0) {
+        path.append('[').append(reference.getIndex()).append(']');
+      }
+    }
+    return path.isEmpty() ? "body" : path.toString();
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+}

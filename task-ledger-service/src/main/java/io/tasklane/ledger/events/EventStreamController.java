@@ -1,0 +1,53 @@
+package io.tasklane.ledger.events;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.tasklane.ledger.api.Tenants;
+import io.tasklane.ledger.tasks.TaskLedger;
+import java.util.UUID;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * Server-Sent Events of lifecycle events. The event id is the publication sequence: reconnect with
+ * {@code Last-Event-ID} (or {@code ?after=}) and the replay comes from storage.
+ */
+@RestController
+@Tag(name = "Events", description = "Live lifecycle events")
+class EventStreamController {
+
+  private final EventStreams streams;
+  private final TaskLedger ledger;
+
+  EventStreamController(EventStreams streams, TaskLedger ledger) {
+    this.streams = streams;
+    this.ledger = ledger;
+  }
+
+  @GetMapping(path = "/api/v1/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  @Operation(summary = "Every lifecycle event of the tenant; without a cursor, from now on")
+  SseEmitter tenantEvents(
+      @RequestHeader(Tenants.HEADER) String tenant,
+      @RequestHeader(name = "Last-Event-ID", required = false) Long lastEventId,
+      @RequestParam(required = false) Long after) {
+    Long cursor = lastEventId != null ? lastEventId : after;
+    return streams.open(tenant, null, cursor == null ? streams.latestSequence() : cursor);
+  }
+
+  @GetMapping(path = "/api/v1/tasks/{taskId}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  @Operation(summary = "Lifecycle events of one task; without a cursor, its whole history")
+  SseEmitter taskEvents(
+      @RequestHeader(Tenants.HEADER) String tenant,
+      @PathVariable UUID taskId,
+      @RequestHeader(name = "Last-Event-ID", required = false) Long lastEventId,
+      @RequestParam(required = false) Long after) {
+    ledger.get(tenant, taskId);
+    Long cursor = lastEventId != null ? lastEventId : after;
+    return streams.open(tenant, taskId, cursor == null ? 0 : cursor);
+  }
+}

@@ -1,0 +1,174 @@
+package io.tasklane.ledger.events;
+
+import io.tasklane.contracts.Topics;
+import io.tasklane.ledger.LedgerProperties;
+import java.io.IOException;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * Fans published lifecycle events out to open SSE connections. One poller per ledger replica reads
+ * what was published since it last looked, whichever replica published it; each subscriber first
+ * replays from storage, then follows live, never sending a sequence twice.
+ */
+@Component
+class EventStreams {
+
+  private static final int BATCH = 1000;
+
+  private final JdbcClient jdbc;
+  private final LedgerProperties.Events settings;
+  private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+  private volatile long polledUpTo = -1;
+  private long lastKeepAlive = System.nanoTime();
+
+  EventStreams(JdbcClient jdbc, LedgerProperties properties) {
+    this.jdbc = jdbc;
+    this.settings = properties.events();
+  }
+
+  record Published(long sequence, String tenant, UUID taskId, String payload) {}
+
+  long latestSequence() {
+    return jdbc.sql(
+            "select coalesce(max(published_seq), 0) from outbox where published_seq is not null")
+        .query(Long.class)
+        .single();
+  }
+
+  SseEmitter open(String tenant, UUID taskId, long after) {
+    SseEmitter emitter = new SseEmitter(settings.sseTimeout().toMillis());
+    Subscriber subscriber = new Subscriber(emitter, tenant, taskId, after);
+    subscribers.add(subscriber);
+    emitter.onCompletion(() -> subscribers.remove(subscriber));
+    emitter.onTimeout(() -> subscribers.remove(subscriber));
+    emitter.onError(e -> subscribers.remove(subscriber));
+    synchronized (subscriber) {
+      List<Published> backlog;
+      do {
+        backlog = read(subscriber.cursor, tenant, taskId);
+        backlog.forEach(subscriber::send);
+      } while (backlog.size() == BATCH && !subscriber.closed);
+    }
+    return emitter;
+  }
+
+  @Scheduled(fixedDelayString = "${tasklane.ledger.events.poll-interval:250ms}")
+  void poll() {
+    if (polledUpTo < 0) {
+      polledUpTo = latestSequence();
+    }
+    List<Published> fresh;
+    do {
+      fresh = read(polledUpTo, null, null);
+      for (Published event : fresh) {
+        for (Subscriber subscriber : subscribers) {
+          if (subscriber.wants(event)) {
+            synchronized (subscriber) {
+              subscriber.send(event);
+            }
+          }
+        }
+        polledUpTo = event.sequence();
+      }
+    } while (fresh.size() == BATCH);
+    keepAlive();
+  }
+
+  private void keepAlive() {
+    if (System.nanoTime() - lastKeepAlive < 15_000_000_000L) {
+      return;
+    }
+    lastKeepAlive = System.nanoTime();
+    for (Subscriber subscriber : subscribers) {
+      synchronized (subscriber) {
+        subscriber.comment("keep-alive");
+      }
+    }
+  }
+
+  private List<Published> read(long after, String tenant, UUID taskId) {
+    StringBuilder sql =
+        new StringBuilder(
+            "select published_seq, tenant, task_id, payload::text from outbox"
+                + " where topic = :topic and published_seq > :after");
+    if (tenant != null) {
+      sql.append(" and tenant = :tenant");
+    }
+    if (taskId != null) {
+      sql.append(" and task_id = :taskId");
+    }
+    sql.append(" and published_seq is not null order by published_seq limit ").append(BATCH);
+    var statement =
+        jdbc.sql(sql.toString()).param("topic", Topics.TASK_LIFECYCLE).param("after", after);
+    if (tenant != null) {
+      statement = statement.param("tenant", tenant);
+    }
+    if (taskId != null) {
+      statement = statement.param("taskId", taskId);
+    }
+    return statement
+        .query(
+            (rs, i) ->
+                new Published(
+                    rs.getLong(1), rs.getString(2), rs.getObject(3, UUID.class), rs.getString(4)))
+        .list();
+  }
+
+  private final class Subscriber {
+    private final SseEmitter emitter;
+    private final String tenant;
+    private final UUID taskId;
+    private long cursor;
+    private boolean closed;
+
+    Subscriber(SseEmitter emitter, String tenant, UUID taskId, long cursor) {
+      this.emitter = emitter;
+      this.tenant = tenant;
+      this.taskId = taskId;
+      this.cursor = cursor;
+    }
+
+    boolean wants(Published event) {
+      return event.tenant().equals(tenant) && (taskId == null || taskId.equals(event.taskId()));
+    }
+
+    void send(Published event) {
+      if (closed || event.sequence() <= cursor) {
+        return;
+      }
+      try {
+        emitter.send(
+            SseEmitter.event()
+                .id(Long.toString(event.sequence()))
+                .name("lifecycle")
+                .data(event.payload(), MediaType.APPLICATION_JSON));
+        cursor = event.sequence();
+      } catch (IOException | IllegalStateException e) {
+        close();
+      }
+    }
+
+    void comment(String text) {
+      if (closed) {
+        return;
+      }
+      try {
+        emitter.send(SseEmitter.event().comment(text));
+      } catch (IOException | IllegalStateException e) {
+        close();
+      }
+    }
+
+    private void close() {
+      closed = true;
+      subscribers.remove(this);
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package io.tasklane.ledger.events;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tasklane.ledger.LedgerProperties;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Publishes outbox rows to Kafka in id order, then stamps them with a publication sequence. One
+ * relay at a time across all ledger replicas (a transaction-scoped advisory lock), so per-task
+ * order holds and the publication sequence grows in the order rows become visible.
+ */
+@Component
+class OutboxRelay implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+  private static final long RELAY_LOCK = 0x7461736b6c616e65L;
+
+  private final JdbcClient jdbc;
+  private final KafkaTemplate<String, String> kafka;
+  private final TransactionTemplate tx;
+  private final LedgerProperties.Relay settings;
+  private final boolean enabled;
+  private final LinkedBlockingQueue<Boolean> wakeups = new LinkedBlockingQueue<>(1);
+  private volatile Thread worker;
+
+  OutboxRelay(
+      JdbcClient jdbc,
+      KafkaTemplate<String, String> kafka,
+      TransactionTemplate tx,
+      LedgerProperties properties,
+      MeterRegistry meters,
+      @Value("${tasklane.ledger.relay.enabled:true}") boolean enabled) {
+    this.jdbc = jdbc;
+    this.kafka = kafka;
+    this.tx = tx;
+    this.settings = properties.relay();
+    this.enabled = enabled;
+    Gauge.builder("tasklane.outbox.backlog", this, OutboxRelay::backlog)
+        .description("Outbox messages written but not yet published")
+        .register(meters);
+  }
+
+  void wake() {
+    wakeups.offer(Boolean.TRUE);
+  }
+
+  @Override
+  public void start() {
+    if (!enabled) {
+      log.warn("Outbox relay disabled: messages stay in the outbox until a relay runs");
+      return;
+    }
+    worker = Thread.ofVirtual().name("outbox-relay").start(this::run);
+  }
+
+  @Override
+  public void stop() {
+    Thread current = worker;
+    worker = null;
+    if (current != null) {
+      current.interrupt();
+      try {
+        current.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return worker != null;
+  }
+
+  private void run() {
+    while (worker == Thread.currentThread()) {
+      try {
+        while (publishBatch() == settings.batchSize()) {
+          // a full batch: more may be waiting
+        }
+        wakeups.poll(settings.interval().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        log.warn("Outbox relay could not publish, retrying: {}", e.getMessage());
+        sleepQuietly();
+      }
+    }
+  }
+
+  /** Publishes one batch; returns how many rows it published. */
+  int publishBatch() {
+    Integer published =
+        tx.execute(
+            status -> {
+              boolean locked =
+                  jdbc.sql("select pg_try_advisory_xact_lock(:key)")
+                      .param("key", RELAY_LOCK)
+                      .query(Boolean.class)
+                      .single();
+              if (!locked) {
+                return 0;
+              }
+              List<Row> rows =
+                  jdbc.sql(
+                          """
+                          select id, topic, message_key, payload::text as payload from outbox
+                          where published_seq is null order by id limit :limit
+                          """)
+                      .param("limit", settings.batchSize())
+                      .query(Row.class)
+                      .list();
+              if (rows.isEmpty()) {
+                return 0;
+              }
+              send(rows);
+              jdbc.sql(
+                      """
+                      update outbox o set published_seq = s.seq, published_at = now()
+                      from (select id, nextval('outbox_published_seq') as seq
+                            from (select unnest(:ids::bigint[]) as id order by 1) ids) s
+                      where o.id = s.id
+                      """)
+                  .param("ids", rows.stream().map(Row::id).toArray(Long[]::new))
+                  .update();
+              return rows.size();
+            });
+    return published == null ? 0 : published;
+  }
+
+  private void send(List<Row> rows) {
+    List<CompletableFuture<?>> sends = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      sends.add(kafka.send(row.topic(), row.messageKey(), row.payload()));
+    }
+    kafka.flush();
+    CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
+        .orTimeout(30, TimeUnit.SECONDS)
+        .join();
+  }
+
+  private long backlog() {
+    return jdbc.sql("select count(*) from outbox where published_seq is null")
+        .query(Long.class)
+        .single();
+  }
+
+  private void sleepQuietly() {
+    try {
+      Thread.sleep(settings.interval().toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  record Row(long id, String topic, String messageKey, String payload) {}
+}

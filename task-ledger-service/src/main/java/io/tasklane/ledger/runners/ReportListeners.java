@@ -1,0 +1,55 @@
+package io.tasklane.ledger.runners;
+
+import io.tasklane.contracts.DeliveryReport;
+import io.tasklane.contracts.RunnerReport;
+import io.tasklane.contracts.Topics;
+import io.tasklane.ledger.tasks.RunnerSide;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Applies what runners and the notifier report. Unreadable records are logged and skipped. */
+@Component
+class ReportListeners {
+
+  private static final Logger log = LoggerFactory.getLogger(ReportListeners.class);
+
+  private final RunnerSide runnerSide;
+  private final JsonMapper json;
+
+  ReportListeners(RunnerSide runnerSide, JsonMapper json) {
+    this.runnerSide = runnerSide;
+    this.json = json;
+  }
+
+  @KafkaListener(
+      topics = Topics.RUNNER_REPORTS,
+      groupId = "${tasklane.ledger.consumer-group:task-ledger}")
+  void onRunnerReport(String payload) {
+    RunnerReport report;
+    try {
+      report = json.readValue(payload, RunnerReport.class);
+    } catch (JacksonException e) {
+      log.warn("Skipped unreadable runner report: {}", e.getOriginalMessage());
+      return;
+    }
+    runnerSide.apply(report);
+  }
+
+  @KafkaListener(
+      topics = Topics.DELIVERY_REPORTS,
+      groupId = "${tasklane.ledger.consumer-group:task-ledger}")
+  void onDeliveryReport(String payload) {
+    DeliveryReport report;
+    try {
+      report = json.readValue(payload, DeliveryReport.class);
+    } catch (JacksonException e) {
+      log.warn("Skipped unreadable delivery report: {}", e.getOriginalMessage());
+      return;
+    }
+    runnerSide.apply(report);
+  }
+}

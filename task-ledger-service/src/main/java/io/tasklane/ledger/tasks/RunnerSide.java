@@ -1,0 +1,310 @@
+package io.tasklane.ledger.tasks;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tasklane.contracts.DeliveryReport;
+import io.tasklane.contracts.JournalEntryType;
+import io.tasklane.contracts.ModelOptions;
+import io.tasklane.contracts.ResumeContext;
+import io.tasklane.contracts.RunnerReport;
+import io.tasklane.contracts.StepStatus;
+import io.tasklane.contracts.TaskClaim;
+import io.tasklane.contracts.TaskLifecycleEvent;
+import io.tasklane.contracts.TaskStatus;
+import io.tasklane.ledger.LedgerProperties;
+import io.tasklane.ledger.api.TaskNotFoundException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.resilience.annotation.Retryable;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * What runners and the notifier tell the ledger: claims, runner reports and delivery reports.
+ * Reports are applied once per message id, and only for the attempt the task is at.
+ */
+@Service
+public class RunnerSide {
+
+  private static final Logger log = LoggerFactory.getLogger(RunnerSide.class);
+
+  private final TaskRepository tasks;
+  private final Transitions transitions;
+  private final TaskEvents events;
+  private final Journal journal;
+  private final TaskJson taskJson;
+  private final JdbcClient jdbc;
+  private final TransactionTemplate tx;
+  private final LedgerProperties properties;
+  private final MeterRegistry meters;
+
+  RunnerSide(
+      TaskRepository tasks,
+      Transitions transitions,
+      TaskEvents events,
+      Journal journal,
+      TaskJson taskJson,
+      JdbcClient jdbc,
+      TransactionTemplate tx,
+      LedgerProperties properties,
+      MeterRegistry meters) {
+    this.tasks = tasks;
+    this.transitions = transitions;
+    this.events = events;
+    this.journal = journal;
+    this.taskJson = taskJson;
+    this.jdbc = jdbc;
+    this.tx = tx;
+    this.properties = properties;
+    this.meters = meters;
+  }
+
+  /** Compare-and-set {@code queued -> running} for exactly the claimed attempt. */
+  public TaskClaim.Granted claim(UUID taskId, TaskClaim claim) {
+    try {
+      return tx.execute(
+          status -> {
+            TaskEntity task =
+                tasks
+                    .findById(taskId)
+                    .orElseThrow(() -> new TaskNotFoundException(taskId.toString()));
+            if (task.status != TaskStatus.QUEUED || task.attempt != claim.attempt()) {
+              throw new NotClaimableException(taskId, task.status, task.attempt, claim.attempt());
+            }
+            task.runnerId = claim.runnerId();
+            transitions.apply(
+                task,
+                Trigger.CLAIM,
+                "claimed by " + claim.runnerId(),
+                Map.of("runnerId", claim.runnerId()));
+            task.leaseExpiresAt = task.lastEventAt.plus(properties.lease());
+            tasks.saveAndFlush(task);
+            return new TaskClaim.Granted(
+                task.taskId,
+                task.tenant,
+                task.attempt,
+                task.runId,
+                task.goal,
+                task.label,
+                task.childSessionKey,
+                task.notifyPolicy,
+                task.plan.stream().map(PlanStepRow::toStep).toList(),
+                task.currentStep,
+                taskJson.resumeContext(task),
+                effectiveModelOptions(task),
+                task.leaseExpiresAt,
+                taskJson.metadata(task));
+          });
+    } catch (OptimisticLockingFailureException e) {
+      TaskEntity task = tasks.findById(taskId).orElseThrow();
+      throw new NotClaimableException(taskId, task.status, task.attempt, claim.attempt());
+    }
+  }
+
+  @Retryable(
+      includes = OptimisticLockingFailureException.class,
+      maxRetries = 8,
+      delay = 5,
+      jitter = 5)
+  public void apply(RunnerReport report) {
+    tx.executeWithoutResult(
+        status -> {
+          if (!firstDelivery(report.reportId())) {
+            return;
+          }
+          TaskEntity task = tasks.findById(report.taskId()).orElse(null);
+          if (task == null || !task.tenant.equals(report.tenant())) {
+            ignored("unknown_task", report);
+            return;
+          }
+          if (task.attempt != report.attempt()) {
+            ignored("stale_attempt", report);
+            return;
+          }
+          if (task.status != TaskStatus.RUNNING) {
+            ignored("not_running", report);
+            return;
+          }
+          applyTo(task, report);
+          tasks.saveAndFlush(task);
+        });
+  }
+
+  @Retryable(
+      includes = OptimisticLockingFailureException.class,
+      maxRetries = 8,
+      delay = 5,
+      jitter = 5)
+  public void apply(DeliveryReport report) {
+    tx.executeWithoutResult(
+        status -> {
+          if (!firstDelivery(report.reportId())) {
+            return;
+          }
+          TaskEntity task = tasks.findById(report.taskId()).orElse(null);
+          if (task == null) {
+            return;
+          }
+          task.deliveryStatus = report.outcome();
+          Map<String, Object> payload = new LinkedHashMap<>();
+          payload.put("eventId", report.eventId().toString());
+          payload.put("channel", report.channel().wire());
+          payload.put("outcome", report.outcome().wire());
+          payload.put("attempts", report.attempts());
+          if (report.reason() != null) {
+            payload.put("reason", report.reason());
+          }
+          journal.append(task, transitions.now(task), JournalEntryType.DELIVERY, payload);
+          tasks.saveAndFlush(task);
+        });
+  }
+
+  private void applyTo(TaskEntity task, RunnerReport report) {
+    Instant at = transitions.now(task);
+    switch (report) {
+      case RunnerReport.PlanProposed plan -> {
+        if (task.plan.isEmpty()) {
+          plan.plan().forEach(step -> task.plan.add(new PlanStepRow(step)));
+          journal.append(task, at, JournalEntryType.PLAN_SET, Map.of("steps", plan.plan()));
+        }
+        task.lastEventAt = at;
+      }
+      case RunnerReport.StepStarted started -> {
+        stepRow(task, started.stepIndex())
+            .ifPresent(
+                row -> {
+                  row.status = StepStatus.RUNNING;
+                  row.attempts++;
+                });
+        task.currentStep = started.stepIndex();
+        task.lastEventAt = at;
+        journal.append(
+            task, at, JournalEntryType.STEP_STARTED, Map.of("step", started.stepIndex()));
+      }
+      case RunnerReport.ToolCalled call -> {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("step", call.stepIndex());
+        payload.put("callId", call.callId());
+        payload.put("tool", call.tool());
+        payload.put("arguments", call.arguments());
+        payload.put("result", call.result());
+        payload.put("error", call.error());
+        payload.put("durationMillis", call.durationMillis());
+        task.lastEventAt = at;
+        journal.append(task, at, JournalEntryType.TOOL_CALL, payload);
+      }
+      case RunnerReport.StepVerdict verdict -> {
+        stepRow(task, verdict.stepIndex())
+            .ifPresent(
+                row -> {
+                  row.verdict = verdict.reason();
+                  if (verdict.passed()) {
+                    row.status = StepStatus.VERIFIED;
+                  }
+                });
+        if (verdict.passed()) {
+          task.currentStep = Math.max(task.currentStep, verdict.stepIndex() + 1);
+        }
+        saveResumeContext(task, verdict.resumeContext());
+        task.lastEventAt = at;
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("step", verdict.stepIndex());
+        payload.put("passed", verdict.passed());
+        payload.put("reason", verdict.reason() == null ? "" : verdict.reason());
+        payload.put(
+            "verifierModel", verdict.verifierModel() == null ? "" : verdict.verifierModel());
+        journal.append(task, at, JournalEntryType.VERDICT, payload);
+      }
+      case RunnerReport.Heartbeat heartbeat -> {
+        task.leaseExpiresAt = at.plusSeconds(Math.max(1, heartbeat.leaseSeconds()));
+        task.lastEventAt = at;
+      }
+      case RunnerReport.Progress progress -> {
+        task.progressSummary = progress.summary();
+        task.lastEventAt = at;
+        long seq =
+            journal.append(
+                task, at, JournalEntryType.PROGRESS, Map.of("summary", progress.summary()));
+        events.lifecycle(task, TaskLifecycleEvent.TYPE_PROGRESS, seq, at, task.status);
+      }
+      case RunnerReport.Paused paused -> {
+        saveResumeContext(task, paused.resumeContext());
+        transitions.apply(task, Trigger.PAUSE, paused.reason(), Map.of());
+      }
+      case RunnerReport.NeedsAssistance help -> {
+        saveResumeContext(task, help.resumeContext());
+        transitions.apply(task, Trigger.NEEDS_ASSISTANCE, help.reason(), Map.of());
+      }
+      case RunnerReport.Finished finished -> {
+        saveResumeContext(task, finished.resumeContext());
+        task.terminalSummary = finished.summary();
+        task.error = finished.error();
+        Trigger trigger =
+            switch (finished.outcome()) {
+              case SUCCEEDED -> Trigger.SUCCEED;
+              case TIMED_OUT -> Trigger.TIME_OUT;
+              case CANCELLED -> Trigger.CANCEL;
+              default -> Trigger.FAIL;
+            };
+        transitions.apply(task, trigger, finished.error(), Map.of());
+      }
+    }
+  }
+
+  private ModelOptions effectiveModelOptions(TaskEntity task) {
+    ModelOptions options = taskJson.modelOptions(task);
+    if (task.runTimeoutSeconds == null || options != null && options.runTimeoutSeconds() != null) {
+      return options;
+    }
+    return options == null
+        ? new ModelOptions(null, null, null, null, null, task.runTimeoutSeconds)
+        : new ModelOptions(
+            options.model(),
+            options.plannerModel(),
+            options.verifierModel(),
+            options.toolsAllowed(),
+            options.roundTimeoutSeconds(),
+            task.runTimeoutSeconds);
+  }
+
+  private void saveResumeContext(TaskEntity task, ResumeContext context) {
+    if (context != null) {
+      task.resumeContext = taskJson.write(context);
+    }
+  }
+
+  private static java.util.Optional<PlanStepRow> stepRow(TaskEntity task, int index) {
+    return task.plan.stream().filter(row -> row.stepIndex == index).findFirst();
+  }
+
+  private boolean firstDelivery(UUID messageId) {
+    return jdbc.sql(
+                "insert into processed_messages (message_id, processed_at) values (:id, :at)"
+                    + " on conflict do nothing")
+            .param("id", messageId)
+            .param("at", Timestamp.from(Instant.now()))
+            .update()
+        == 1;
+  }
+
+  private void ignored(String reason, RunnerReport report) {
+    log.info(
+        "Ignored {} report for task {} attempt {}: {}",
+        report.getClass().getSimpleName(),
+        report.taskId(),
+        report.attempt(),
+        reason);
+    Counter.builder("tasklane.reports.ignored")
+        .description("Runner reports ignored because they no longer apply")
+        .tag("reason", reason)
+        .register(meters)
+        .increment();
+  }
+}

@@ -1,0 +1,133 @@
+package io.tasklane.ledger.tasks;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.tasklane.contracts.NotifyPolicy;
+import io.tasklane.contracts.Runtime;
+import io.tasklane.contracts.TaskStatus;
+import io.tasklane.ledger.api.Tenants;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping(path = "/api/v1/tasks", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "Tasks", description = "The ledger of detached runs")
+class TaskController {
+
+  private final TaskLedger ledger;
+
+  TaskController(TaskLedger ledger) {
+    this.ledger = ledger;
+  }
+
+  record Reason(String reason) {}
+
+  record ResumeRequest(String message) {}
+
+  record NotifyPolicyChange(@NotNull NotifyPolicy notifyPolicy) {}
+
+  @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+  @Operation(
+      summary =
+          "Record a detached run (201), or return the earlier one for a repeated Idempotency-Key (200)")
+  ResponseEntity<TaskView> create(
+      @RequestHeader(Tenants.HEADER) String tenant,
+      @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+      @Valid @RequestBody CreateTaskRequest request) {
+    var result = ledger.create(tenant, request, idempotencyKey);
+    if (!result.created()) {
+      return ResponseEntity.ok(result.task());
+    }
+    return ResponseEntity.created(URI.create("/api/v1/tasks/" + result.task().taskId()))
+        .body(result.task());
+  }
+
+  @GetMapping
+  @Operation(summary = "List tasks, newest first, with keyset pagination")
+  TaskPage list(
+      @RequestHeader(Tenants.HEADER) String tenant,
+      @RequestParam(name = "status", required = false) List<TaskStatus> statuses,
+      @RequestParam(required = false) Runtime runtime,
+      @RequestParam(required = false) UUID flowId,
+      @RequestParam(required = false) String session,
+      @RequestParam(required = false) String label,
+      @RequestParam(required = false) String cursor,
+      @RequestParam(required = false) Integer limit) {
+    return ledger.list(
+        tenant, new TaskFilter(statuses, runtime, flowId, session, label), cursor, limit);
+  }
+
+  @GetMapping("/{lookup}")
+  @Operation(summary = "Show a task by task id, run id, child session key or requester session key")
+  TaskView show(@RequestHeader(Tenants.HEADER) String tenant, @PathVariable String lookup) {
+    return ledger.lookup(tenant, lookup);
+  }
+
+  @GetMapping("/{taskId}/journal")
+  @Operation(summary = "Journal entries after a sequence number")
+  JournalPage journal(
+      @RequestHeader(Tenants.HEADER) String tenant,
+      @PathVariable UUID taskId,
+      @RequestParam(defaultValue = "0") long afterSeq,
+      @RequestParam(required = false) Integer limit) {
+    return ledger.journal(tenant, taskId, afterSeq, limit);
+  }
+
+  @PostMapping("/{taskId}/cancel")
+  @Operation(summary = "Cancel a task that has not ended")
+  TaskView cancel(
+      @RequestHeader(Tenants.HEADER) String tenant,
+      @PathVariable UUID taskId,
+      @RequestBody(required = false) Reason reason) {
+    return ledger.cancel(tenant, taskId, reason == null ? null : reason.reason());
+  }
+
+  @PostMapping("/{taskId}/pause")
+  @Operation(summary = "Pause a queued task now, or a running one at its next safe point (202)")
+  ResponseEntity<TaskView> pause(
+      @RequestHeader(Tenants.HEADER) String tenant, @PathVariable UUID taskId) {
+    TaskView task = ledger.pause(tenant, taskId);
+    return ResponseEntity.status(
+            task.status() == TaskStatus.PAUSED ? HttpStatus.OK : HttpStatus.ACCEPTED)
+        .body(task);
+  }
+
+  @PostMapping("/{taskId}/resume")
+  @Operation(summary = "Queue a paused or needs_assistance task again, optionally with guidance")
+  TaskView resume(
+      @RequestHeader(Tenants.HEADER) String tenant,
+      @PathVariable UUID taskId,
+      @RequestBody(required = false) ResumeRequest request) {
+    return ledger.resume(tenant, taskId, request == null ? null : request.message());
+  }
+
+  @PostMapping("/{taskId}/retry")
+  @Operation(summary = "Run a failed, timed_out, cancelled or lost task again (attempt + 1)")
+  TaskView retry(@RequestHeader(Tenants.HEADER) String tenant, @PathVariable UUID taskId) {
+    return ledger.retry(tenant, taskId);
+  }
+
+  @PutMapping(path = "/{taskId}/notify-policy", consumes = MediaType.APPLICATION_JSON_VALUE)
+  @Operation(summary = "Change which events reach the requester session")
+  TaskView notifyPolicy(
+      @RequestHeader(Tenants.HEADER) String tenant,
+      @PathVariable UUID taskId,
+      @Valid @RequestBody NotifyPolicyChange change) {
+    return ledger.changeNotifyPolicy(tenant, taskId, change.notifyPolicy());
+  }
+}

@@ -1,0 +1,75 @@
+package io.tasklane.ledger.tasks;
+
+import io.tasklane.contracts.TaskControl;
+import io.tasklane.contracts.TaskDispatch;
+import io.tasklane.contracts.TaskLifecycleEvent;
+import io.tasklane.contracts.Topics;
+import io.tasklane.ledger.events.Outbox;
+import java.time.Instant;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/** Turns task changes into outgoing messages, all through the outbox. */
+@Component
+class TaskEvents {
+
+  private final Outbox outbox;
+  private final TaskJson taskJson;
+
+  TaskEvents(Outbox outbox, TaskJson taskJson) {
+    this.outbox = outbox;
+    this.taskJson = taskJson;
+  }
+
+  void lifecycle(
+      TaskEntity task,
+      String type,
+      long seq,
+      Instant at,
+      io.tasklane.contracts.TaskStatus previous) {
+    var data =
+        new TaskLifecycleEvent.Data(
+            task.taskId,
+            task.tenant,
+            task.runtime,
+            task.executor,
+            task.label,
+            task.status,
+            previous,
+            task.statusReason,
+            task.notifyPolicy,
+            task.deliveryStatus,
+            task.requesterSessionKey,
+            task.childSessionKey,
+            task.runId,
+            task.parentFlowId,
+            task.parentTaskId,
+            task.attempt,
+            task.progressSummary,
+            task.terminalSummary,
+            task.error,
+            taskJson.metadata(task));
+    var event = TaskLifecycleEvent.of(UUID.randomUUID(), type, at, seq, data);
+    outbox.add(Topics.TASK_LIFECYCLE, task.taskId, task.tenant, event, at);
+  }
+
+  void dispatch(TaskEntity task, TaskDispatch.Reason reason, Instant at) {
+    var message =
+        new TaskDispatch(UUID.randomUUID(), task.taskId, task.tenant, task.attempt, reason, at);
+    outbox.add(Topics.TASK_DISPATCH, task.taskId, task.tenant, message, at);
+  }
+
+  void control(TaskEntity task, TaskControl.Command command, String reason, Instant at) {
+    var message =
+        new TaskControl(
+            UUID.randomUUID(),
+            task.taskId,
+            task.tenant,
+            task.attempt,
+            command,
+            task.notifyPolicy,
+            reason,
+            at);
+    outbox.add(Topics.TASK_CONTROL, task.taskId, task.tenant, message, at);
+  }
+}

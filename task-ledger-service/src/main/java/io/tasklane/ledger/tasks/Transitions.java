@@ -1,0 +1,96 @@
+package io.tasklane.ledger.tasks;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tasklane.contracts.DeliveryStatus;
+import io.tasklane.contracts.JournalEntryType;
+import io.tasklane.contracts.NotifyPolicy;
+import io.tasklane.contracts.TaskLifecycleEvent;
+import io.tasklane.contracts.TaskStatus;
+import io.tasklane.ledger.api.InvalidTransitionException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/**
+ * Applies a status change the state machine allows, and records it: one journal entry and one
+ * lifecycle event per transition, timestamps kept monotonic.
+ */
+@Component
+class Transitions {
+
+  private final Journal journal;
+  private final TaskEvents events;
+  private final MeterRegistry meters;
+  private final Clock clock;
+
+  Transitions(Journal journal, TaskEvents events, MeterRegistry meters, Clock clock) {
+    this.journal = journal;
+    this.events = events;
+    this.meters = meters;
+    this.clock = clock;
+  }
+
+  /** Now, at the precision PostgreSQL stores, never before the task's last event. */
+  Instant now(TaskEntity task) {
+    return task.monotonic(clock.instant().truncatedTo(ChronoUnit.MICROS));
+  }
+
+  /** The status {@code trigger} moves the task to; throws when the state machine refuses. */
+  TaskStatus require(TaskEntity task, Trigger trigger) {
+    return TaskStateMachine.next(task.status, trigger)
+        .orElseThrow(
+            () ->
+                new InvalidTransitionException(
+                    task.taskId,
+                    task.status,
+                    trigger.name().toLowerCase(Locale.ROOT).replace('_', ' ')));
+  }
+
+  void apply(TaskEntity task, Trigger trigger, String reason, Map<String, ?> details) {
+    TaskStatus from = task.status;
+    TaskStatus to = require(task, trigger);
+    Instant at = now(task);
+    task.status = to;
+    task.statusReason = reason;
+    task.lastEventAt = at;
+    if (to == TaskStatus.RUNNING && task.startedAt == null) {
+      task.startedAt = at;
+    }
+    if (to.isTerminal()) {
+      task.endedAt = at;
+      task.leaseExpiresAt = null;
+    } else if (to == TaskStatus.QUEUED) {
+      task.endedAt = null;
+      task.leaseExpiresAt = null;
+      task.runnerId = null;
+    }
+    if (to.isTerminal() || to == TaskStatus.NEEDS_ASSISTANCE) {
+      task.deliveryStatus =
+          task.notifyPolicy == NotifyPolicy.SILENT
+              ? DeliveryStatus.NOT_APPLICABLE
+              : DeliveryStatus.PENDING;
+    }
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("from", from.wire());
+    payload.put("to", to.wire());
+    payload.put("trigger", trigger.name().toLowerCase(Locale.ROOT));
+    if (reason != null) {
+      payload.put("reason", reason);
+    }
+    payload.putAll(details);
+    long seq = journal.append(task, at, JournalEntryType.STATUS_CHANGED, payload);
+    events.lifecycle(task, TaskLifecycleEvent.TYPE_STATUS_CHANGED, seq, at, from);
+    Counter.builder("tasklane.tasks.transitions")
+        .description("Task status transitions")
+        .tag("runtime", task.runtime.wire())
+        .tag("from", from.wire())
+        .tag("to", to.wire())
+        .register(meters)
+        .increment();
+  }
+}

@@ -1,0 +1,17 @@
+package io.tasklane.ledger.tasks;
+
+/** What asks a task to change state. The state machine decides whether it may. */
+public enum Trigger {
+  CLAIM,
+  START,
+  PAUSE,
+  RESUME,
+  CANCEL,
+  RETRY,
+  NEEDS_ASSISTANCE,
+  SUCCEED,
+  FAIL,
+  TIME_OUT,
+  RECOVER,
+  MARK_LOST
+}
