@@ -1,0 +1,359 @@
+package io.tasklane.suite;
+
+import io.tasklane.contracts.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The whole suite on one machine without Docker: a real KRaft broker in this process, and the four
+ * services as child processes (each from its own jar, so their classpaths stay apart), against a
+ * local PostgreSQL.
+ */
+@Command(
+    name = "tasklane-local",
+    mixinStandardHelpOptions = true,
+    description = "Runs Kafka and the four Tasklane services locally; Ctrl-C stops everything.")
+public final class LocalSuite implements Callable<Integer> {
+
+  @Option(
+      names = "--db-url",
+      defaultValue = "${env:TASKLANE_DB_URL:-jdbc:postgresql://localhost:5432/postgres}",
+      description = "Admin JDBC URL of PostgreSQL; service databases are created beside it.")
+  String dbUrl;
+
+  @Option(names = "--db-user", defaultValue = "${env:TASKLANE_DB_USER:-postgres}")
+  String dbUser;
+
+  @Option(names = "--db-password", defaultValue = "${env:TASKLANE_DB_PASSWORD:-}")
+  String dbPassword;
+
+  @Option(
+      names = "--model-url",
+      description =
+          "Base URL of an OpenAI-compatible endpoint (e.g. http://localhost:8000/v1). Without it, Ollama at --ollama-url is used.")
+  String modelUrl;
+
+  @Option(names = "--model", description = "Model name for the executor, planner and verifier.")
+  String model;
+
+  @Option(names = "--ollama-url", defaultValue = "http://localhost:11434")
+  String ollamaUrl;
+
+  @Option(names = "--api-key", description = "API key for the local tenant; random when omitted.")
+  String apiKey;
+
+  @Option(names = "--tenant", defaultValue = "local")
+  String tenant;
+
+  @Option(names = "--kafka-port", defaultValue = "9092")
+  int kafkaPort;
+
+  @Option(names = "--gateway-port", defaultValue = "8080")
+  int gatewayPort;
+
+  @Option(
+      names = "--services",
+      split = ",",
+      defaultValue = "ledger,notifier,runner,gateway",
+      description = "Which services to start (default: all).")
+  List<String> services;
+
+  @Option(
+      names = "--home",
+      defaultValue = "${sys:tasklane.home:-.}",
+      description = "The checkout whose module jars are started.")
+  Path home;
+
+  @Option(
+      names = "--set",
+      description = "Extra property for a service: service:key=value (repeatable).")
+  List<String> extraProperties = new ArrayList<>();
+
+  private final List<Process> children = new ArrayList<>();
+  private EmbeddedKafkaKraftBroker broker;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new LocalSuite()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "tasklane-local-stop"));
+    if (!createDatabases()) {
+      return 2;
+    }
+    String bootstrap = startBroker();
+    String key = apiKey != null ? apiKey : "tl_" + HexFormat.of().formatHex(randomBytes(24));
+    var ports = new Ports(gatewayPort);
+    for (String service : services) {
+      start(service, serviceArguments(service, bootstrap, ports, key));
+    }
+    for (String service : services) {
+      awaitReady(service, ports.of(service));
+    }
+    printWelcome(ports, key);
+    new CountDownLatch(1).await();
+    return 0;
+  }
+
+  private List<String> serviceArguments(String service, String bootstrap, Ports ports, String key)
+      throws Exception {
+    List<String> args = new ArrayList<>();
+    args.add("--server.port=" + ports.of(service));
+    args.add("--spring.kafka.bootstrap-servers=" + bootstrap);
+    switch (service) {
+      case "ledger" -> dataSource(args, "tasklane_ledger");
+      case "notifier" -> {
+        dataSource(args, "tasklane_notifier");
+        args.add("--tasklane.notifier.public-base-url=http://localhost:" + ports.gateway());
+      }
+      case "runner" -> {
+        args.add("--tasklane.runner.ledger-url=http://localhost:" + ports.ledger());
+        if (modelUrl != null) {
+          args.add("--tasklane.runner.provider=openai");
+          args.add("--spring.ai.openai.base-url=" + stripV1(modelUrl));
+          args.add("--spring.ai.openai.api-key=${OPENAI_API_KEY:local}");
+        } else {
+          args.add("--tasklane.runner.provider=ollama");
+          args.add("--spring.ai.ollama.base-url=" + ollamaUrl);
+        }
+        if (model != null) {
+          args.add("--tasklane.runner.model=" + model);
+        }
+      }
+      case "gateway" -> {
+        args.add("--tasklane.gateway.ledger-url=http://localhost:" + ports.ledger());
+        args.add("--tasklane.gateway.notifier-url=http://localhost:" + ports.notifier());
+        args.add("--tasklane.gateway.api-keys[0].name=local");
+        args.add("--tasklane.gateway.api-keys[0].hash=" + sha256(key));
+        args.add("--tasklane.gateway.api-keys[0].tenant=" + tenant);
+        args.add("--tasklane.gateway.api-keys[0].scopes=tasks:read,tasks:write,admin");
+      }
+      default -> throw new IllegalArgumentException("Unknown service '" + service + "'");
+    }
+    for (String extra : extraProperties) {
+      if (extra.startsWith(service + ":")) {
+        args.add("--" + extra.substring(service.length() + 1));
+      }
+    }
+    return args;
+  }
+
+  private void dataSource(List<String> args, String database) {
+    args.add("--spring.datasource.url=" + withDatabase(dbUrl, database));
+    args.add("--spring.datasource.username=" + dbUser);
+    args.add("--spring.datasource.password=" + dbPassword);
+  }
+
+  private boolean createDatabases() {
+    try (var admin = DriverManager.getConnection(dbUrl, dbUser, dbPassword)) {
+      for (String database : List.of("tasklane_ledger", "tasklane_notifier")) {
+        var exists = admin.prepareStatement("select 1 from pg_database where datname = ?");
+        exists.setString(1, database);
+        if (!exists.executeQuery().next()) {
+          admin.createStatement().execute("create database " + database);
+          System.out.println("Created database " + database);
+        }
+      }
+      return true;
+    } catch (SQLException e) {
+      System.err.println(
+          "PostgreSQL is not reachable at "
+              + dbUrl
+              + " ("
+              + e.getMessage()
+              + ").\nStart PostgreSQL or point TASKLANE_DB_URL (or --db-url) at a server, e.g."
+              + " jdbc:postgresql://localhost:5432/postgres");
+      return false;
+    }
+  }
+
+  private String startBroker() {
+    System.out.println("Starting Kafka (KRaft) on port " + kafkaPort + " ...");
+    broker =
+        new EmbeddedKafkaKraftBroker(
+            1,
+            3,
+            Topics.TASK_DISPATCH,
+            Topics.TASK_CONTROL,
+            Topics.RUNNER_REPORTS,
+            Topics.TASK_LIFECYCLE,
+            Topics.DELIVERY_REPORTS);
+    broker.kafkaPorts(kafkaPort);
+    broker.afterPropertiesSet();
+    return broker.getBrokersAsString();
+  }
+
+  private void start(String service, List<String> args) throws Exception {
+    Path jar = jarOf(service);
+    Path logs = home.resolve("local-suite/target/logs");
+    Files.createDirectories(logs);
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-jar");
+    command.add(jar.toString());
+    command.addAll(args);
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(logs.resolve(service + ".log").toFile())
+            .start();
+    children.add(process);
+    System.out.println("Started " + service + " (logs: " + logs.resolve(service + ".log") + ")");
+  }
+
+  private Path jarOf(String service) throws Exception {
+    String module = service.equals("ledger") ? "task-ledger-service" : service + "-service";
+    Path target = home.resolve(module).resolve("target");
+    try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
+      return files
+          .filter(p -> p.getFileName().toString().endsWith("-exec.jar"))
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  new IllegalStateException(
+                      "No jar for "
+                          + service
+                          + " under "
+                          + target
+                          + "; build first: ./mvnw -DskipTests package"));
+    }
+  }
+
+  private void awaitReady(String service, int port) throws InterruptedException {
+    HttpClient http = HttpClient.newHttpClient();
+    URI health = URI.create("http://localhost:" + port + "/actuator/health/readiness");
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        var response =
+            http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) {
+          System.out.println(service + " is ready on port " + port);
+          return;
+        }
+      } catch (Exception e) {
+        // not listening yet
+      }
+      if (children.stream().anyMatch(p -> !p.isAlive())) {
+        throw new IllegalStateException(
+            service + " exited during start-up; see local-suite/target/logs/" + service + ".log");
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException(service + " did not become ready within 3 minutes");
+  }
+
+  private void printWelcome(Ports ports, String key) {
+    String api = "http://localhost:" + ports.gateway();
+    System.out.println();
+    System.out.println("Tasklane is running.");
+    if (services.contains("gateway")) {
+      System.out.println("  API:       " + api + "/api/v1");
+      System.out.println("  API docs:  " + api + "/swagger-ui.html");
+      System.out.println("  Tenant:    " + tenant);
+      System.out.println("  API key:   " + key);
+      System.out.println(
+          "  Try:       curl -H 'Authorization: Bearer " + key + "' " + api + "/api/v1/tasks");
+    }
+    for (String service : services) {
+      System.out.println(
+          "  Metrics:   http://localhost:"
+              + ports.of(service)
+              + "/actuator/prometheus ("
+              + service
+              + ")");
+    }
+    System.out.println("Press Ctrl-C to stop.");
+  }
+
+  private void stopAll() {
+    for (Process child : children) {
+      child.destroy();
+    }
+    for (Process child : children) {
+      try {
+        if (!child.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+          child.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        child.destroyForcibly();
+      }
+    }
+    if (broker != null) {
+      broker.destroy();
+    }
+    System.out.println("Tasklane stopped.");
+  }
+
+  private static String withDatabase(String url, String database) {
+    int query = url.indexOf('?');
+    String base = query < 0 ? url : url.substring(0, query);
+    String params = query < 0 ? "" : url.substring(query);
+    return base.substring(0, base.lastIndexOf('/') + 1) + database + params;
+  }
+
+  private static String stripV1(String url) {
+    String trimmed = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    return trimmed.endsWith("/v1") ? trimmed.substring(0, trimmed.length() - 3) : trimmed;
+  }
+
+  static String sha256(String text) throws Exception {
+    return "sha256:"
+        + HexFormat.of()
+            .formatHex(
+                MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] bytes = new byte[n];
+    new SecureRandom().nextBytes(bytes);
+    return bytes;
+  }
+
+  /** Service ports, counting up from the gateway's. */
+  record Ports(int gateway) {
+    int ledger() {
+      return gateway + 1;
+    }
+
+    int runner() {
+      return gateway + 2;
+    }
+
+    int notifier() {
+      return gateway + 3;
+    }
+
+    int of(String service) {
+      return switch (service) {
+        case "gateway" -> gateway;
+        case "ledger" -> ledger();
+        case "runner" -> runner();
+        case "notifier" -> notifier();
+        default -> throw new IllegalArgumentException("Unknown service '" + service + "'");
+      };
+    }
+  }
+}
