@@ -1,0 +1,84 @@
+package io.tasklane.notifier;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Every notifier setting, prefix {@code tasklane.notifier}.
+ *
+ * @param progressInterval under state_changes, the least time between two progress messages of one
+ *     task
+ * @param taskUrlTemplate link shown in messages, {@code {taskId}} is replaced; when absent the
+ *     messages name the CLI command instead
+ */
+@Validated
+@ConfigurationProperties("tasklane.notifier")
+public record NotifierProperties(
+    @NotNull @DefaultValue("30s") Duration progressInterval,
+    String taskUrlTemplate,
+    @Valid @DefaultValue Delivery delivery,
+    @Valid @DefaultValue Webhook webhook,
+    @Valid @DefaultValue Telegram telegram,
+    @Valid @DefaultValue Inbox inbox) {
+
+  /**
+   * @param retryFor how long after an event a failing delivery keeps being retried
+   * @param perLaneBatch how many deliveries of one chat or webhook one claim takes
+   */
+  public record Delivery(
+      @NotNull @DefaultValue("30m") Duration retryFor,
+      @NotNull @DefaultValue("2s") Duration initialBackoff,
+      @NotNull @DefaultValue("5m") Duration maxBackoff,
+      @NotNull @DefaultValue("250ms") Duration pollInterval,
+      @Min(1) @DefaultValue("500") int batchSize,
+      @Min(1) @DefaultValue("10") int perLaneBatch,
+      @NotNull @DefaultValue("2m") Duration claimLease,
+      @NotNull @DefaultValue("500ms") Duration reportInterval) {}
+
+  /**
+   * @param allowedHosts host names or IP addresses that may be targeted even though they are
+   *     private, loopback or link-local
+   */
+  public record Webhook(
+      @NotNull @DefaultValue("5s") Duration timeout,
+      @DefaultValue List<String> allowedHosts,
+      @Min(16) @DefaultValue("16") int minSecretLength) {}
+
+  /**
+   * @param botToken the Bot API token; Telegram channels cannot be registered without it
+   * @param perChatInterval the least time between two messages to one chat
+   * @param globalPerSecond messages per second across all chats
+   */
+  public record Telegram(
+      @NotNull @DefaultValue("https://api.telegram.org") URI baseUrl,
+      String botToken,
+      @NotNull @DefaultValue("1s") Duration perChatInterval,
+      @Min(1) @Max(1000) @DefaultValue("30") int globalPerSecond,
+      @NotNull @DefaultValue("10s") Duration timeout) {
+
+    public boolean configured() {
+      return botToken != null && !botToken.isBlank();
+    }
+
+    @Override
+    public String toString() {
+      return "Telegram[baseUrl=%s, botToken=%s, perChatInterval=%s, globalPerSecond=%d, timeout=%s]"
+          .formatted(
+              baseUrl, configured() ? "****" : "", perChatInterval, globalPerSecond, timeout);
+    }
+  }
+
+  public record Inbox(
+      @Min(1) @DefaultValue("50") int defaultPageSize,
+      @Min(1) @DefaultValue("500") int maxPageSize,
+      @NotNull @DefaultValue("30m") Duration streamTimeout,
+      @NotNull @DefaultValue("2s") Duration streamPollInterval) {}
+}

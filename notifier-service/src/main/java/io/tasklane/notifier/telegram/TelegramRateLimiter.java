@@ -1,0 +1,61 @@
+package io.tasklane.notifier.telegram;
+
+import io.tasklane.notifier.NotifierProperties;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * Hands out send slots: one per chat every {@code perChatInterval}, and across all chats evenly
+ * spaced so that no second holds more than {@code globalPerSecond}. A burst gets later slots, never
+ * a refusal. Limits hold per notifier replica.
+ */
+@Component
+class TelegramRateLimiter {
+
+  private static final int PRUNE_ABOVE = 10_000;
+
+  private final long perChatNanos;
+  private final long globalNanos;
+  private final Map<String, Long> chatNext = new HashMap<>();
+  private long globalNext = System.nanoTime();
+
+  TelegramRateLimiter(NotifierProperties properties) {
+    this.perChatNanos = properties.telegram().perChatInterval().toNanos();
+    this.globalNanos = Math.ceilDiv(1_000_000_000L, properties.telegram().globalPerSecond());
+  }
+
+  /**
+   * Waits for this chat's next slot and takes it; when that slot is more than {@code maxWait} away
+   * nothing is taken and the instant it would have been is returned instead.
+   */
+  Optional<Instant> acquire(String chatId, Duration maxWait) throws InterruptedException {
+    long slot;
+    synchronized (this) {
+      long now = System.nanoTime();
+      slot = Math.max(now, Math.max(chatNext.getOrDefault(chatId, now), globalNext));
+      if (slot - now > maxWait.toNanos()) {
+        return Optional.of(Instant.now().plusNanos(slot - now));
+      }
+      chatNext.put(chatId, slot + perChatNanos);
+      globalNext = slot + globalNanos;
+      if (chatNext.size() > PRUNE_ABOVE) {
+        chatNext.values().removeIf(next -> next < now);
+      }
+    }
+    long wait = slot - System.nanoTime();
+    if (wait > 0) {
+      Thread.sleep(Duration.ofNanos(wait));
+    }
+    return Optional.empty();
+  }
+
+  /** Telegram asked us to leave this chat alone for a while. */
+  synchronized void backOff(String chatId, Duration retryAfter) {
+    long until = System.nanoTime() + retryAfter.toNanos();
+    chatNext.merge(chatId, until, Math::max);
+  }
+}
