@@ -1,0 +1,196 @@
+package io.tasklane.runner.agent;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tasklane.contracts.PlanStep;
+import io.tasklane.contracts.ResumeContext;
+import io.tasklane.contracts.RunnerReport;
+import io.tasklane.contracts.TaskStatus;
+import io.tasklane.contracts.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Publishes a run's reports to the ledger, keyed by task id, each with a fresh report id. */
+@Component
+class Reporter {
+
+  private static final Logger log = LoggerFactory.getLogger(Reporter.class);
+  private static final Duration TERMINAL_SEND_WAIT = Duration.ofSeconds(15);
+
+  private final KafkaTemplate<String, String> kafka;
+  private final JsonMapper json;
+  private final MeterRegistry meters;
+
+  Reporter(KafkaTemplate<String, String> kafka, JsonMapper json, MeterRegistry meters) {
+    this.kafka = kafka;
+    this.json = json;
+    this.meters = meters;
+  }
+
+  void planProposed(TaskRun run, List<PlanStep> plan) {
+    send(
+        new RunnerReport.PlanProposed(
+            id(),
+            run.task.taskId(),
+            run.task.tenant(),
+            run.task.attempt(),
+            run.runnerId,
+            Instant.now(),
+            plan),
+        false);
+  }
+
+  void stepStarted(TaskRun run, int step) {
+    send(
+        new RunnerReport.StepStarted(
+            id(),
+            run.task.taskId(),
+            run.task.tenant(),
+            run.task.attempt(),
+            run.runnerId,
+            Instant.now(),
+            step),
+        false);
+  }
+
+  void toolCalled(
+      TaskRun run,
+      int step,
+      String callId,
+      String tool,
+      String arguments,
+      String result,
+      boolean error,
+      long millis) {
+    send(
+        new RunnerReport.ToolCalled(
+            id(),
+            run.task.taskId(),
+            run.task.tenant(),
+            run.task.attempt(),
+            run.runnerId,
+            Instant.now(),
+            step,
+            callId,
+            tool,
+            arguments,
+            result,
+            error,
+            millis),
+        false);
+  }
+
+  void verdict(TaskRun run, int step, boolean passed, String reason, String verifierModel) {
+    send(
+        new RunnerReport.StepVerdict(
+            id(),
+            run.task.taskId(),
+            run.task.tenant(),
+            run.task.attempt(),
+            run.runnerId,
+            Instant.now(),
+            step,
+            passed,
+            reason,
+            verifierModel,
+            run.resumeContext()),
+        false);
+  }
+
+  void heartbeat(TaskRun run, Duration lease) {
+    send(
+        new RunnerReport.Heartbeat(
+            id(),
+            run.task.taskId(),
+            run.task.tenant(),
+            run.task.attempt(),
+            run.runnerId,
+            Instant.now(),
+            (int) lease.toSeconds()),
+        false);
+  }
+
+  void paused(TaskRun run, String reason) {
+    count("paused");
+    send(
+        new RunnerReport.Paused(
+            id(),
+            run.task.taskId(),
+            run.task.tenant(),
+            run.task.attempt(),
+            run.runnerId,
+            Instant.now(),
+            reason,
+            run.resumeContext()),
+        true);
+  }
+
+  void needsAssistance(TaskRun run, String reason) {
+    count("needs_assistance");
+    send(
+        new RunnerReport.NeedsAssistance(
+            id(),
+            run.task.taskId(),
+            run.task.tenant(),
+            run.task.attempt(),
+            run.runnerId,
+            Instant.now(),
+            reason,
+            run.resumeContext()),
+        true);
+  }
+
+  void finished(TaskRun run, TaskStatus outcome, String summary, String error) {
+    count(outcome.wire());
+    ResumeContext context = run.resumeContext();
+    send(
+        new RunnerReport.Finished(
+            id(),
+            run.task.taskId(),
+            run.task.tenant(),
+            run.task.attempt(),
+            run.runnerId,
+            Instant.now(),
+            outcome,
+            summary,
+            error,
+            context),
+        true);
+  }
+
+  private void count(String outcome) {
+    meters.counter("tasklane.runner.tasks.ended", "outcome", outcome).increment();
+  }
+
+  private void send(RunnerReport report, boolean waitForBroker) {
+    var sent =
+        kafka.send(
+            Topics.RUNNER_REPORTS, report.taskId().toString(), json.writeValueAsString(report));
+    if (!waitForBroker) {
+      return;
+    }
+    try {
+      sent.get(TERMINAL_SEND_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      log.error(
+          "Report {} for task {} may not have reached the broker",
+          report.getClass().getSimpleName(),
+          report.taskId(),
+          e);
+    }
+  }
+
+  private static UUID id() {
+    return UUID.randomUUID();
+  }
+}

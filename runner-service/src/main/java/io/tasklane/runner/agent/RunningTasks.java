@@ -1,0 +1,121 @@
+package io.tasklane.runner.agent;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tasklane.contracts.TaskClaim;
+import io.tasklane.contracts.TaskControl;
+import io.tasklane.runner.RunnerProperties;
+import jakarta.annotation.PreDestroy;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The tasks this runner holds: each on its own virtual thread, heartbeating its lease, stopped by
+ * its run timeout, a cancel, or a runner shutdown (which leaves it to the ledger's recovery).
+ */
+@Component
+public class RunningTasks {
+
+  private static final Logger log = LoggerFactory.getLogger(RunningTasks.class);
+
+  private final RunnerProperties properties;
+  private final AgentLoop agentLoop;
+  private final Reporter reporter;
+  private final Map<UUID, TaskRun> runs = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService timers =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("runner-timers").daemon().factory());
+
+  RunningTasks(
+      RunnerProperties properties, AgentLoop agentLoop, Reporter reporter, MeterRegistry meters) {
+    this.properties = properties;
+    this.agentLoop = agentLoop;
+    this.reporter = reporter;
+    Gauge.builder("tasklane.runner.tasks.running", runs, Map::size)
+        .description("Tasks this runner is executing")
+        .register(meters);
+    long heartbeat = properties.heartbeatInterval().toMillis();
+    timers.scheduleAtFixedRate(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+  }
+
+  /** Starts a claimed task; {@code whenDone} runs once the task has ended on this runner. */
+  public void start(TaskClaim.Granted task, Runnable whenDone) {
+    TaskRun run =
+        new TaskRun(
+            task,
+            properties.runnerId(),
+            properties.tools().workspaceRoot().resolve(task.taskId().toString()));
+    TaskModels limits = TaskModels.of(properties, task.modelOptions());
+    Thread thread =
+        Thread.ofVirtual()
+            .name("task-" + task.taskId())
+            .unstarted(
+                () -> {
+                  ScheduledFuture<?> timeout =
+                      timers.schedule(
+                          () -> run.stop(TaskRun.Stop.TIMED_OUT),
+                          limits.runTimeout().toMillis(),
+                          TimeUnit.MILLISECONDS);
+                  try {
+                    agentLoop.run(run);
+                  } finally {
+                    timeout.cancel(false);
+                    runs.remove(task.taskId(), run);
+                    whenDone.run();
+                  }
+                });
+    run.runOn(thread);
+    runs.put(task.taskId(), run);
+    log.info("Running task {} attempt {}", task.taskId(), task.attempt());
+    thread.start();
+  }
+
+  /** True when this runner already runs exactly this attempt of the task. */
+  public boolean holds(UUID taskId, int attempt) {
+    TaskRun run = runs.get(taskId);
+    return run != null && run.task.attempt() == attempt;
+  }
+
+  /** Applies an operator's instruction if it is for the attempt this runner holds. */
+  public void control(TaskControl control) {
+    TaskRun run = runs.get(control.taskId());
+    if (run == null || run.task.attempt() != control.attempt()) {
+      return;
+    }
+    switch (control.command()) {
+      case CANCEL -> run.stop(TaskRun.Stop.CANCELLED);
+      case PAUSE -> run.requestPause(control.reason());
+      case NOTIFY_POLICY ->
+          log.info(
+              "Task {}: notify policy is now {} (the ledger applies it)",
+              control.taskId(),
+              control.notifyPolicy());
+    }
+  }
+
+  public int running() {
+    return runs.size();
+  }
+
+  private void heartbeat() {
+    try {
+      runs.values().forEach(run -> reporter.heartbeat(run, properties.leaseDuration()));
+    } catch (RuntimeException e) {
+      log.warn("Heartbeats failed: {}", e.toString());
+    }
+  }
+
+  @PreDestroy
+  void shutdown() {
+    runs.values().forEach(run -> run.stop(TaskRun.Stop.RUNNER_SHUTDOWN));
+    timers.shutdownNow();
+  }
+}

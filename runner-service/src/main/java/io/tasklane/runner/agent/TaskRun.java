@@ -1,0 +1,106 @@
+package io.tasklane.runner.agent;
+
+import io.tasklane.contracts.PlanStep;
+import io.tasklane.contracts.ResumeContext;
+import io.tasklane.contracts.TaskClaim;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One claimed attempt of a task on this runner: its progress, and the switches an operator (or the
+ * run timeout) flips from other threads.
+ */
+final class TaskRun {
+
+  /** Why a run was stopped from outside. */
+  enum Stop {
+    CANCELLED,
+    TIMED_OUT,
+    RUNNER_SHUTDOWN
+  }
+
+  final TaskClaim.Granted task;
+  final String runnerId;
+  final Path workspace;
+  final List<PlanStep> plan;
+  final Conversation conversation;
+  int currentStep;
+
+  private final Set<Process> processes = ConcurrentHashMap.newKeySet();
+  private volatile Thread thread;
+  private volatile Stop stop;
+  private volatile String pauseReason;
+
+  TaskRun(TaskClaim.Granted task, String runnerId, Path workspace) {
+    this.task = task;
+    this.runnerId = runnerId;
+    this.workspace = workspace;
+    this.plan = new ArrayList<>(task.plan());
+    ResumeContext resume =
+        task.resumeContext() == null ? ResumeContext.empty() : task.resumeContext();
+    this.conversation = new Conversation(resume.conversation());
+    this.currentStep = Math.max(task.currentStep(), resume.currentStep());
+  }
+
+  void runOn(Thread thread) {
+    this.thread = thread;
+  }
+
+  ResumeContext resumeContext() {
+    return new ResumeContext(currentStep, conversation.snapshot());
+  }
+
+  /**
+   * Stops the run: interrupts its thread (which aborts an in-flight model request) and kills its
+   * subprocesses.
+   */
+  void stop(Stop why) {
+    if (stop == null) {
+      stop = why;
+    }
+    Thread running = thread;
+    if (running != null) {
+      running.interrupt();
+    }
+    processes.forEach(
+        p -> {
+          p.descendants().forEach(ProcessHandle::destroyForcibly);
+          p.destroyForcibly();
+        });
+  }
+
+  Stop stopped() {
+    return stop;
+  }
+
+  void requestPause(String reason) {
+    pauseReason = reason == null || reason.isBlank() ? "paused by an operator" : reason;
+  }
+
+  void processStarted(Process process) {
+    processes.add(process);
+    process.onExit().thenRun(() -> processes.remove(process));
+    if (stop != null) {
+      process.destroyForcibly();
+    }
+  }
+
+  /** A safe point: between rounds and after tool results, never in the middle of a tool call. */
+  void checkpoint() throws InterruptedException {
+    if (stop != null || Thread.currentThread().isInterrupted()) {
+      throw new InterruptedException("stopped: " + stop);
+    }
+    if (pauseReason != null) {
+      throw new PauseRequested(pauseReason);
+    }
+  }
+
+  static final class PauseRequested extends RuntimeException {
+    PauseRequested(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package io.tasklane.runner.support;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.tasklane.contracts.TaskClaim;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The ledger's claim endpoint over real HTTP, with the ledger's answers: 200 with the task for the
+ * offered attempt (once), 409 for an attempt already claimed or not offered, 404 for an unknown
+ * task.
+ */
+public final class LedgerStub implements AutoCloseable {
+
+  private static final Pattern CLAIM = Pattern.compile("/internal/v1/tasks/([0-9a-f-]+)/claim");
+
+  public record Claim(UUID taskId, int attempt, String runnerId, int status) {}
+
+  private final HttpServer server;
+  private final JsonMapper json = JsonMapper.builder().build();
+  private final Map<UUID, TaskClaim.Granted> offered = new ConcurrentHashMap<>();
+  private final Map<UUID, Integer> claimed = new ConcurrentHashMap<>();
+  private final List<Claim> claims = new CopyOnWriteArrayList<>();
+
+  private LedgerStub(HttpServer server) {
+    this.server = server;
+  }
+
+  public static LedgerStub start() {
+    try {
+      HttpServer http =
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+      LedgerStub stub = new LedgerStub(http);
+      http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+      http.createContext("/", stub::handle);
+      http.start();
+      return stub;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** Makes {@code task} claimable for its attempt. */
+  public void offer(TaskClaim.Granted task) {
+    offered.put(task.taskId(), task);
+  }
+
+  public List<Claim> claims() {
+    return List.copyOf(claims);
+  }
+
+  public List<Claim> granted() {
+    return claims.stream().filter(c -> c.status() == 200).toList();
+  }
+
+  private synchronized void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      Matcher m = CLAIM.matcher(exchange.getRequestURI().getPath());
+      if (!m.matches() || !"POST".equals(exchange.getRequestMethod())) {
+        send(exchange, 404, "{\"title\":\"Not found\"}");
+        return;
+      }
+      UUID taskId = UUID.fromString(m.group(1));
+      TaskClaim claim = json.readValue(exchange.getRequestBody(), TaskClaim.class);
+      TaskClaim.Granted task = offered.get(taskId);
+      int status;
+      if (task == null) {
+        status = 404;
+      } else if (task.attempt() != claim.attempt()
+          || claimed.get(taskId) != null && claimed.get(taskId) == claim.attempt()) {
+        status = 409;
+      } else {
+        status = 200;
+        claimed.put(taskId, claim.attempt());
+      }
+      claims.add(new Claim(taskId, claim.attempt(), claim.runnerId(), status));
+      if (status == 200) {
+        send(exchange, 200, json.writeValueAsString(task));
+      } else {
+        send(
+            exchange,
+            status,
+            "{\"type\":\"https://tasklane.io/problems/not-claimable\",\"title\":\"Not claimable\",\"status\":"
+                + status
+                + "}");
+      }
+    }
+  }
+
+  private static void send(HttpExchange exchange, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange
+        .getResponseHeaders()
+        .add("Content-Type", status == 200 ? "application/json" : "application/problem+json");
+    exchange.sendResponseHeaders(status, bytes.length);
+    exchange.getResponseBody().write(bytes);
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

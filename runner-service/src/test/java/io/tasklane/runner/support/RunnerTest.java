@@ -1,0 +1,192 @@
+package io.tasklane.runner.support;
+
+import io.tasklane.contracts.ModelOptions;
+import io.tasklane.contracts.NotifyPolicy;
+import io.tasklane.contracts.PlanStep;
+import io.tasklane.contracts.ResumeContext;
+import io.tasklane.contracts.TaskClaim;
+import io.tasklane.contracts.TaskControl;
+import io.tasklane.contracts.TaskDispatch;
+import io.tasklane.contracts.Topics;
+import io.tasklane.testsupport.TestKafka;
+import io.tasklane.testsupport.model.ScriptedModelServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.test.utils.ContainerTestUtils;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One runner against a real broker, the scripted model server over HTTP (executor and planner in
+ * the OpenAI format, verifier in the Ollama format) and the ledger's claim API. Each test uses
+ * model names of its own, so scripts never leak between tests.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+public abstract class RunnerTest {
+
+  protected static final ScriptedModelServer MODELS = ScriptedModelServer.start();
+  protected static final LedgerStub LEDGER = LedgerStub.start();
+  protected static final ReportLog REPORTS = ReportLog.start(TestKafka.get().bootstrapServers());
+  protected static final Path WORKSPACES = tempDir();
+  private static final KafkaProducer<String, String> PRODUCER =
+      new KafkaProducer<>(
+          Map.of(
+              ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.get().bootstrapServers(),
+              ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+              ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
+  private static final AtomicInteger NAMES = new AtomicInteger();
+
+  @Autowired protected JsonMapper json;
+  @Autowired private KafkaListenerEndpointRegistry listeners;
+
+  @DynamicPropertySource
+  static void wiring(DynamicPropertyRegistry registry) {
+    TestKafka.get().register(registry);
+    registry.add("tasklane.runner.runner-id", () -> "runner-under-test");
+    registry.add("tasklane.runner.ledger-url", LEDGER::url);
+    registry.add("tasklane.runner.slots", () -> 3);
+    registry.add("tasklane.runner.heartbeat-interval", () -> "300ms");
+    registry.add("tasklane.runner.models.executor.provider", () -> "openai");
+    registry.add("tasklane.runner.models.executor.base-url", MODELS::openAiBaseUrl);
+    registry.add("tasklane.runner.models.executor.model", () -> "unused-default-executor");
+    registry.add("tasklane.runner.models.verifier.provider", () -> "ollama");
+    registry.add("tasklane.runner.models.verifier.base-url", MODELS::ollamaBaseUrl);
+    registry.add("tasklane.runner.models.verifier.model", () -> "unused-default-verifier");
+    registry.add("tasklane.runner.models.round-timeout", () -> "20s");
+    registry.add("tasklane.runner.models.max-concurrent-requests-per-endpoint", () -> 2);
+    registry.add("tasklane.runner.retry.initial-backoff", () -> "50ms");
+    registry.add("tasklane.runner.retry.max-backoff", () -> "200ms");
+    registry.add("tasklane.runner.tools.workspace-root", WORKSPACES::toString);
+    registry.add("tasklane.runner.tools.http-fetch.allowed-hosts", () -> "127.0.0.1");
+  }
+
+  @BeforeEach
+  void controlListenerIsListening() {
+    ContainerTestUtils.waitForAssignment(listeners.getListenerContainer("tasklane-control"), 3);
+  }
+
+  /** Model names for one test: executor, planner, verifier. */
+  protected record Models(String executor, String planner, String verifier) {}
+
+  protected static Models models() {
+    int n = NAMES.incrementAndGet();
+    return new Models("executor-" + n, "planner-" + n, "verifier-" + n);
+  }
+
+  protected static ModelOptions options(Models models) {
+    return new ModelOptions(
+        models.executor(), models.planner(), models.verifier(), null, null, null);
+  }
+
+  protected static ModelOptions options(
+      Models models, List<String> tools, Integer roundTimeoutSeconds, Integer runTimeoutSeconds) {
+    return new ModelOptions(
+        models.executor(),
+        models.planner(),
+        models.verifier(),
+        tools,
+        roundTimeoutSeconds,
+        runTimeoutSeconds);
+  }
+
+  protected static List<PlanStep> plan(String... descriptionAndDoneWhen) {
+    List<PlanStep> steps = new ArrayList<>();
+    for (int i = 0; i < descriptionAndDoneWhen.length; i += 2) {
+      steps.add(PlanStep.pending(i / 2, descriptionAndDoneWhen[i], descriptionAndDoneWhen[i + 1]));
+    }
+    return steps;
+  }
+
+  protected static TaskClaim.Granted task(String goal, List<PlanStep> plan, ModelOptions options) {
+    return task(UUID.randomUUID(), 1, goal, plan, 0, ResumeContext.empty(), options);
+  }
+
+  protected static TaskClaim.Granted task(
+      UUID taskId,
+      int attempt,
+      String goal,
+      List<PlanStep> plan,
+      int currentStep,
+      ResumeContext resume,
+      ModelOptions options) {
+    return new TaskClaim.Granted(
+        taskId,
+        "acme",
+        attempt,
+        "run-" + taskId,
+        goal,
+        "test task",
+        "task_" + taskId,
+        NotifyPolicy.DONE_ONLY,
+        plan,
+        currentStep,
+        resume,
+        options,
+        Instant.now().plusSeconds(60),
+        Map.of());
+  }
+
+  /** Offers the task on the ledger and dispatches it, as the ledger's outbox would. */
+  protected void dispatch(TaskClaim.Granted task) {
+    LEDGER.offer(task);
+    send(
+        Topics.TASK_DISPATCH,
+        task.taskId(),
+        new TaskDispatch(
+            UUID.randomUUID(),
+            task.taskId(),
+            task.tenant(),
+            task.attempt(),
+            TaskDispatch.Reason.CREATED,
+            Instant.now()));
+  }
+
+  protected void control(TaskClaim.Granted task, TaskControl.Command command) {
+    send(
+        Topics.TASK_CONTROL,
+        task.taskId(),
+        new TaskControl(
+            UUID.randomUUID(),
+            task.taskId(),
+            task.tenant(),
+            task.attempt(),
+            command,
+            null,
+            "by the test",
+            Instant.now()));
+  }
+
+  protected static Path workspace(TaskClaim.Granted task) {
+    return WORKSPACES.resolve(task.taskId().toString());
+  }
+
+  private void send(String topic, UUID key, Object message) {
+    PRODUCER.send(new ProducerRecord<>(topic, key.toString(), json.writeValueAsString(message)));
+    PRODUCER.flush();
+  }
+
+  private static Path tempDir() {
+    try {
+      return Files.createTempDirectory("runner-workspaces").toRealPath();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
