@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.type.TypeReference;
@@ -29,6 +31,18 @@ class Journal {
   /** Appends the task's next entry and returns its sequence number. */
   long append(TaskEntity task, Instant at, JournalEntryType type, Map<String, ?> payload) {
     long seq = task.nextSeq();
+    try {
+      insert(task, at, type, payload, seq);
+    } catch (DuplicateKeyException e) {
+      // Another transaction appended this task's next entry first: the task changed under us.
+      throw new OptimisticLockingFailureException(
+          "Task " + task.taskId + " changed while this change was applied", e);
+    }
+    return seq;
+  }
+
+  private void insert(
+      TaskEntity task, Instant at, JournalEntryType type, Map<String, ?> payload, long seq) {
     jdbc.sql(
             """
             insert into journal (task_id, seq, at, attempt, type, payload)
@@ -41,7 +55,6 @@ class Journal {
         .param("type", type.wire())
         .param("payload", json.writeValueAsString(payload))
         .update();
-    return seq;
   }
 
   List<JournalEntry> after(UUID taskId, long afterSeq, int limit) {
