@@ -1,0 +1,113 @@
+package io.tasklane.ledger;
+
+import io.tasklane.contracts.ConversationMessage;
+import io.tasklane.contracts.PlanStep;
+import io.tasklane.contracts.ResumeContext;
+import io.tasklane.contracts.RunnerReport;
+import io.tasklane.contracts.TaskStatus;
+import io.tasklane.contracts.Topics;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Reports on {@code tasklane.runner-reports} as the runner holding one attempt of a task. */
+public final class ScriptedRunner {
+
+  public static final String RUNNER_ID = "runner-a";
+
+  private final UUID taskId;
+  private final String tenant;
+  private final int attempt;
+
+  public ScriptedRunner(String taskId, String tenant, int attempt) {
+    this.taskId = UUID.fromString(taskId);
+    this.tenant = tenant;
+    this.attempt = attempt;
+  }
+
+  public String taskId() {
+    return taskId.toString();
+  }
+
+  /** Sends a report; the same report sent twice is a redelivery. */
+  public RunnerReport send(RunnerReport report) {
+    Broker.send(
+        Topics.RUNNER_REPORTS,
+        taskId,
+        Broker.JSON.writerFor(RunnerReport.class).writeValueAsString(report));
+    return report;
+  }
+
+  public static ResumeContext context(int currentStep, String... assistantMessages) {
+    return new ResumeContext(
+        currentStep,
+        java.util.Arrays.stream(assistantMessages)
+            .map(text -> ConversationMessage.of("assistant", text))
+            .toList());
+  }
+
+  public RunnerReport.PlanProposed plan(String... descriptions) {
+    List<PlanStep> steps =
+        java.util.stream.IntStream.range(0, descriptions.length)
+            .mapToObj(i -> PlanStep.pending(i, descriptions[i], descriptions[i] + " is done"))
+            .toList();
+    return new RunnerReport.PlanProposed(id(), taskId, tenant, attempt, RUNNER_ID, now(), steps);
+  }
+
+  public RunnerReport.StepStarted stepStarted(int step) {
+    return new RunnerReport.StepStarted(id(), taskId, tenant, attempt, RUNNER_ID, now(), step);
+  }
+
+  public RunnerReport.ToolCalled toolCalled(int step, String tool, String arguments) {
+    return new RunnerReport.ToolCalled(
+        id(), taskId, tenant, attempt, RUNNER_ID, now(), step, "call-1", tool, arguments, "ok",
+        false, 12);
+  }
+
+  public RunnerReport.StepVerdict verdict(int step, boolean passed, String reason) {
+    return new RunnerReport.StepVerdict(
+        id(),
+        taskId,
+        tenant,
+        attempt,
+        RUNNER_ID,
+        now(),
+        step,
+        passed,
+        reason,
+        "verifier-model",
+        context(passed ? step + 1 : step, "step " + step + " evidence"));
+  }
+
+  public RunnerReport.Heartbeat heartbeat(int leaseSeconds) {
+    return new RunnerReport.Heartbeat(
+        id(), taskId, tenant, attempt, RUNNER_ID, now(), leaseSeconds);
+  }
+
+  public RunnerReport.Progress progress(String summary) {
+    return new RunnerReport.Progress(id(), taskId, tenant, attempt, RUNNER_ID, now(), summary);
+  }
+
+  public RunnerReport.Paused paused(String reason, ResumeContext context) {
+    return new RunnerReport.Paused(
+        id(), taskId, tenant, attempt, RUNNER_ID, now(), reason, context);
+  }
+
+  public RunnerReport.NeedsAssistance needsAssistance(String reason, ResumeContext context) {
+    return new RunnerReport.NeedsAssistance(
+        id(), taskId, tenant, attempt, RUNNER_ID, now(), reason, context);
+  }
+
+  public RunnerReport.Finished finished(TaskStatus outcome, String summary, String error) {
+    return new RunnerReport.Finished(
+        id(), taskId, tenant, attempt, RUNNER_ID, now(), outcome, summary, error, null);
+  }
+
+  private static UUID id() {
+    return UUID.randomUUID();
+  }
+
+  private static Instant now() {
+    return Instant.now();
+  }
+}

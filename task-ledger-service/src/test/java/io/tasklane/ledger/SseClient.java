@@ -1,0 +1,102 @@
+package io.tasklane.ledger;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import tools.jackson.databind.JsonNode;
+
+/** Reads a raw {@code text/event-stream} line by line, collecting the events it carries. */
+public final class SseClient implements AutoCloseable {
+
+  /** One Server-Sent Event: its id, name and JSON data. */
+  public record Event(long id, String name, JsonNode data) {}
+
+  private final HttpResponse<InputStream> response;
+  private final List<Event> events = new CopyOnWriteArrayList<>();
+  private final Thread reader;
+
+  private SseClient(HttpResponse<InputStream> response) {
+    this.response = response;
+    this.reader = Thread.ofVirtual().name("sse-reader").start(this::read);
+  }
+
+  /** Opens a stream; {@code lastEventId} is sent as {@code Last-Event-ID} when not null. */
+  public static SseClient open(LedgerApi api, String tenant, String path, Long lastEventId) {
+    HttpRequest.Builder request =
+        api.request(tenant, path).header("Accept", "text/event-stream").GET();
+    if (lastEventId != null) {
+      request.header("Last-Event-ID", Long.toString(lastEventId));
+    }
+    try {
+      return new SseClient(
+          api.http().send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public int status() {
+    return response.statusCode();
+  }
+
+  public String contentType() {
+    return response.headers().firstValue("Content-Type").orElse("");
+  }
+
+  /** The events received so far, in order. */
+  public List<Event> events() {
+    return List.copyOf(events);
+  }
+
+  public List<Long> ids() {
+    return events.stream().map(Event::id).toList();
+  }
+
+  private void read() {
+    try (var lines =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+      Long id = null;
+      String name = null;
+      StringBuilder data = new StringBuilder();
+      String line;
+      while ((line = lines.readLine()) != null) {
+        if (line.isEmpty()) {
+          if (!data.isEmpty()) {
+            events.add(
+                new Event(id == null ? -1 : id, name, Broker.JSON.readTree(data.toString())));
+          }
+          id = null;
+          name = null;
+          data.setLength(0);
+        } else if (line.startsWith("id:")) {
+          id = Long.parseLong(line.substring(3).trim());
+        } else if (line.startsWith("event:")) {
+          name = line.substring(6).trim();
+        } else if (line.startsWith("data:")) {
+          data.append(line.substring(5).trim());
+        }
+      }
+    } catch (IOException e) {
+      // the stream was closed
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      response.body().close();
+    } catch (IOException e) {
+      // already closed
+    }
+    reader.interrupt();
+  }
+}
