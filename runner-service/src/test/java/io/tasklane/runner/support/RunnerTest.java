@@ -20,9 +20,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -51,6 +54,10 @@ public abstract class RunnerTest {
               ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.get().bootstrapServers(),
               ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
               ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
+  private static final Admin ADMIN =
+      Admin.create(
+          Map.<String, Object>of(
+              AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.get().bootstrapServers()));
   private static final AtomicInteger NAMES = new AtomicInteger();
 
   @Autowired protected JsonMapper json;
@@ -146,6 +153,11 @@ public abstract class RunnerTest {
   /** Offers the task on the ledger and dispatches it, as the ledger's outbox would. */
   protected void dispatch(TaskClaim.Granted task) {
     LEDGER.offer(task);
+    dispatchOnly(task);
+  }
+
+  /** Dispatches the task's attempt without changing what the ledger offers. */
+  protected void dispatchOnly(TaskClaim.Granted task) {
     send(
         Topics.TASK_DISPATCH,
         task.taskId(),
@@ -177,9 +189,25 @@ public abstract class RunnerTest {
     return WORKSPACES.resolve(task.taskId().toString());
   }
 
-  private void send(String topic, UUID key, Object message) {
-    PRODUCER.send(new ProducerRecord<>(topic, key.toString(), json.writeValueAsString(message)));
-    PRODUCER.flush();
+  /** Waits (up to a generous limit) until {@code condition} holds. */
+  protected static void eventually(String what, java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("Never happened: " + what);
+      }
+      ReportLog.sleep(20);
+    }
+  }
+
+  private RecordMetadata send(String topic, UUID key, Object message) {
+    try {
+      return PRODUCER
+          .send(new ProducerRecord<>(topic, key.toString(), json.writeValueAsString(message)))
+          .get();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static Path tempDir() {

@@ -1,0 +1,123 @@
+package io.tasklane.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tasklane.contracts.RunnerReport;
+import io.tasklane.contracts.TaskClaim;
+import io.tasklane.contracts.TaskStatus;
+import io.tasklane.runner.support.RunnerTest;
+import io.tasklane.testsupport.model.RecordedRequest;
+import io.tasklane.testsupport.model.Reply;
+import io.tasklane.testsupport.model.Script;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class DispatchSlotsTests extends RunnerTest {
+
+  @Test
+  void aFullRunnerClaimsNoMoreTasksUntilASlotFrees() {
+    Models m = models();
+    CountDownLatch release = new CountDownLatch(1);
+    MODELS.script(
+        m.executor(),
+        request -> {
+          if (request.transcript().contains("Write the summary") || request.tools().isEmpty()) {
+            return Reply.text("summary");
+          }
+          try {
+            release.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return Reply.text("did it");
+        });
+    MODELS.script(m.verifier(), Script.always(Reply.text("YES")));
+    List<TaskClaim.Granted> tasks = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      tasks.add(task("Task " + i, plan("Do " + i, "done " + i), options(m)));
+    }
+    Set<UUID> ids = tasks.stream().map(TaskClaim.Granted::taskId).collect(Collectors.toSet());
+
+    tasks.forEach(this::dispatch);
+
+    eventually("three slots are in use", () -> granted(ids) == 3);
+    eventually("two model requests are in flight", () -> MODELS.requests(m.executor()).size() >= 2);
+    // the runner has had time to fetch more dispatches; it must not have claimed them
+    sleep(1500);
+    assertThat(granted(ids)).isEqualTo(3);
+    release.countDown();
+
+    for (var task : tasks) {
+      assertThat(REPORTS.awaitEnd(task.taskId()))
+          .isInstanceOfSatisfying(
+              RunnerReport.Finished.class,
+              f -> assertThat(f.outcome()).isEqualTo(TaskStatus.SUCCEEDED));
+    }
+    assertThat(granted(ids)).isEqualTo(5);
+    assertThat(maxConcurrent(MODELS.requests(m.executor())))
+        .as("requests to one endpoint at once")
+        .isLessThanOrEqualTo(2);
+  }
+
+  @Test
+  void aDispatchTheLedgerRefusesIsDroppedWithoutReports() {
+    Models m = models();
+    var task = task("Already taken", plan("Do", "done"), options(m));
+    LEDGER.offer(task);
+    var stale =
+        task(
+            task.taskId(),
+            0,
+            task.goal(),
+            task.plan(),
+            0,
+            task.resumeContext(),
+            task.modelOptions());
+
+    dispatchOnly(stale);
+
+    eventually(
+        "the claim was refused",
+        () ->
+            LEDGER.claims().stream()
+                .anyMatch(c -> c.taskId().equals(task.taskId()) && c.status() == 409));
+    sleep(500);
+    assertThat(REPORTS.of(task.taskId())).isEmpty();
+    assertThat(MODELS.requests(m.executor())).isEmpty();
+  }
+
+  private static long granted(Set<UUID> ids) {
+    return LEDGER.granted().stream().filter(c -> ids.contains(c.taskId())).count();
+  }
+
+  private static int maxConcurrent(List<RecordedRequest> requests) {
+    int max = 0;
+    for (RecordedRequest r : requests) {
+      long at = r.receivedNanos();
+      int overlapping =
+          (int)
+              requests.stream()
+                  .filter(
+                      o ->
+                          o.receivedNanos() <= at
+                              && (o.completedNanos() == 0 || o.completedNanos() > at))
+                  .count();
+      max = Math.max(max, overlapping);
+    }
+    return max;
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
