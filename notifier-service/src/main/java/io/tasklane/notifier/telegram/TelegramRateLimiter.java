@@ -53,6 +53,14 @@ class TelegramRateLimiter {
     return Optional.empty();
   }
 
+  /**
+   * A request to this chat has just been answered. The next one waits a full interval from now, so
+   * the spacing holds where Telegram measures it, however long this request travelled.
+   */
+  synchronized void answered(String chatId) {
+    chatNext.merge(chatId, System.nanoTime() + perChatNanos, Math::max);
+  }
+
   /** Telegram asked us to leave this chat alone for a while. */
   synchronized void backOff(String chatId, Duration retryAfter) {
     long until = System.nanoTime() + retryAfter.toNanos();

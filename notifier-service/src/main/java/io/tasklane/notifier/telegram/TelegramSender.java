@@ -70,12 +70,14 @@ class TelegramSender implements ChannelSender {
           return new Attempt.Postponed(noSlotUntil.get(), sent);
         }
         TelegramBotClient.Result result = client.sendMessage(chatId, part.html(), true);
+        limiter.answered(chatId);
         if (result instanceof TelegramBotClient.Result.HtmlRejected) {
           noSlotUntil = limiter.acquire(chatId, maxWait);
           if (noSlotUntil.isPresent()) {
             return new Attempt.Postponed(noSlotUntil.get(), sent);
           }
           result = client.sendMessage(chatId, part.plain(), false);
+          limiter.answered(chatId);
         }
         switch (result) {
           case TelegramBotClient.Result.Sent() -> sent++;
