@@ -3,8 +3,11 @@ package io.tasklane.ledger.api;
 import io.tasklane.contracts.UnknownWireValueException;
 import io.tasklane.ledger.tasks.NotClaimableException;
 import java.net.URI;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -31,6 +34,7 @@ import tools.jackson.databind.DatabindException;
 class ApiProblems extends ResponseEntityExceptionHandler {
 
   static final String BASE = "https://tasklane.io/problems/";
+  private static final Set<String> UNSTORABLE_TEXT = Set.of("22021", "22P05");
 
   @ExceptionHandler(TaskNotFoundException.class)
   ProblemDetail notFound(TaskNotFoundException e) {
@@ -91,6 +95,22 @@ class ApiProblems extends ResponseEntityExceptionHandler {
         "concurrent-update",
         "Concurrent update",
         "The task changed while this request was applied; retry it");
+  }
+
+  /**
+   * PostgreSQL cannot store a NUL character in text or JSON, so a request carrying one fails in the
+   * database; it is the client's text that is wrong, not the ledger.
+   */
+  @ExceptionHandler(DataIntegrityViolationException.class)
+  ProblemDetail unstorableText(DataIntegrityViolationException e) {
+    if (rootCause(e) instanceof SQLException sql && UNSTORABLE_TEXT.contains(sql.getSQLState())) {
+      return problem(
+          HttpStatus.BAD_REQUEST,
+          "validation",
+          "Invalid request",
+          "Text must not contain NUL characters");
+    }
+    throw e;
   }
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)

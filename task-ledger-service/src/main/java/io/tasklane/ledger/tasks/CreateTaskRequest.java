@@ -8,6 +8,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ public record CreateTaskRequest(
     @Size(max = 200) String runId,
     UUID parentTaskId,
     UUID parentFlowId,
-    List<@Valid PlanStepInput> plan,
+    List<@NotNull @Valid PlanStepInput> plan,
     ModelOptions modelOptions,
     @Min(1) @Max(7 * 24 * 3600) Integer runTimeoutSeconds,
     Map<String, String> metadata) {
