@@ -50,7 +50,8 @@ public final class LocalSuite implements Callable<Integer> {
   @Option(
       names = "--model-url",
       description =
-          "Base URL of an OpenAI-compatible endpoint (e.g. http://localhost:8000/v1). Without it, Ollama at --ollama-url is used.")
+          "Base URL of an OpenAI-compatible endpoint including /v1 (e.g."
+              + " http://localhost:8000/v1). Without it, Ollama at --ollama-url is used.")
   String modelUrl;
 
   @Option(names = "--model", description = "Model name for the executor, planner and verifier.")
@@ -70,6 +71,21 @@ public final class LocalSuite implements Callable<Integer> {
 
   @Option(names = "--gateway-port", defaultValue = "8080")
   int gatewayPort;
+
+  @Option(names = "--ledger-port", description = "Default: gateway port + 1.")
+  Integer ledgerPort;
+
+  @Option(names = "--runner-port", description = "Default: gateway port + 2.")
+  Integer runnerPort;
+
+  @Option(names = "--notifier-port", description = "Default: gateway port + 3.")
+  Integer notifierPort;
+
+  @Option(names = "--ledger-db", defaultValue = "tasklane_ledger")
+  String ledgerDatabase;
+
+  @Option(names = "--notifier-db", defaultValue = "tasklane_notifier")
+  String notifierDatabase;
 
   @Option(
       names = "--services",
@@ -96,54 +112,89 @@ public final class LocalSuite implements Callable<Integer> {
     System.exit(new CommandLine(new LocalSuite()).execute(args));
   }
 
+  /** Parses command-line options into a suite that has not started yet. */
+  public static LocalSuite fromArguments(String... args) {
+    LocalSuite suite = new LocalSuite();
+    new CommandLine(suite).parseArgs(args);
+    return suite;
+  }
+
   @Override
   public Integer call() throws Exception {
-    Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "tasklane-local-stop"));
-    if (!createDatabases()) {
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "tasklane-local-stop"));
+    String key;
+    try {
+      key = start();
+    } catch (IllegalStateException e) {
+      System.err.println(e.getMessage());
       return 2;
     }
-    String bootstrap = startBroker();
-    String key = apiKey != null ? apiKey : "tl_" + HexFormat.of().formatHex(randomBytes(24));
-    var ports = new Ports(gatewayPort);
-    for (String service : services) {
-      start(service, serviceArguments(service, bootstrap, ports, key));
-    }
-    for (String service : services) {
-      awaitReady(service, ports.of(service));
-    }
-    printWelcome(ports, key);
+    printWelcome(key);
     new CountDownLatch(1).await();
     return 0;
   }
 
-  private List<String> serviceArguments(String service, String bootstrap, Ports ports, String key)
+  /**
+   * Starts the broker and the services and waits until every service is ready; returns the API key
+   * of the local tenant.
+   */
+  public String start() throws Exception {
+    if (!createDatabases()) {
+      throw new IllegalStateException("Tasklane did not start: PostgreSQL is not reachable.");
+    }
+    String bootstrap = startBroker();
+    String key = apiKey != null ? apiKey : "tl_" + HexFormat.of().formatHex(randomBytes(24));
+    for (String service : services) {
+      start(service, serviceArguments(service, bootstrap, key));
+    }
+    for (String service : services) {
+      awaitReady(service, port(service));
+    }
+    return key;
+  }
+
+  /** The port a service listens on. */
+  public int port(String service) {
+    return switch (service) {
+      case "gateway" -> gatewayPort;
+      case "ledger" -> ledgerPort != null ? ledgerPort : gatewayPort + 1;
+      case "runner" -> runnerPort != null ? runnerPort : gatewayPort + 2;
+      case "notifier" -> notifierPort != null ? notifierPort : gatewayPort + 3;
+      default -> throw new IllegalArgumentException("Unknown service '" + service + "'");
+    };
+  }
+
+  private List<String> serviceArguments(String service, String bootstrap, String key)
       throws Exception {
     List<String> args = new ArrayList<>();
-    args.add("--server.port=" + ports.of(service));
+    args.add("--server.port=" + port(service));
     args.add("--spring.kafka.bootstrap-servers=" + bootstrap);
     switch (service) {
-      case "ledger" -> dataSource(args, "tasklane_ledger");
+      case "ledger" -> dataSource(args, ledgerDatabase);
       case "notifier" -> {
-        dataSource(args, "tasklane_notifier");
-        args.add("--tasklane.notifier.public-base-url=http://localhost:" + ports.gateway());
+        dataSource(args, notifierDatabase);
+        args.add(
+            "--tasklane.notifier.task-url-template=http://localhost:"
+                + gatewayPort
+                + "/api/v1/tasks/{taskId}");
       }
       case "runner" -> {
-        args.add("--tasklane.runner.ledger-url=http://localhost:" + ports.ledger());
+        String executor = "--tasklane.runner.models.executor.";
+        args.add("--tasklane.runner.ledger-url=http://localhost:" + port("ledger"));
         if (modelUrl != null) {
-          args.add("--tasklane.runner.provider=openai");
-          args.add("--spring.ai.openai.base-url=" + stripV1(modelUrl));
-          args.add("--spring.ai.openai.api-key=${OPENAI_API_KEY:local}");
+          args.add(executor + "provider=openai");
+          args.add(executor + "base-url=" + modelUrl);
         } else {
-          args.add("--tasklane.runner.provider=ollama");
-          args.add("--spring.ai.ollama.base-url=" + ollamaUrl);
+          args.add(executor + "provider=ollama");
+          args.add(executor + "base-url=" + ollamaUrl);
         }
         if (model != null) {
-          args.add("--tasklane.runner.model=" + model);
+          args.add(executor + "model=" + model);
         }
       }
       case "gateway" -> {
-        args.add("--tasklane.gateway.ledger-url=http://localhost:" + ports.ledger());
-        args.add("--tasklane.gateway.notifier-url=http://localhost:" + ports.notifier());
+        args.add("--tasklane.gateway.ledger-url=http://localhost:" + port("ledger"));
+        args.add("--tasklane.gateway.notifier-url=http://localhost:" + port("notifier"));
         args.add("--tasklane.gateway.api-keys[0].name=local");
         args.add("--tasklane.gateway.api-keys[0].hash=" + sha256(key));
         args.add("--tasklane.gateway.api-keys[0].tenant=" + tenant);
@@ -167,7 +218,7 @@ public final class LocalSuite implements Callable<Integer> {
 
   private boolean createDatabases() {
     try (var admin = DriverManager.getConnection(dbUrl, dbUser, dbPassword)) {
-      for (String database : List.of("tasklane_ledger", "tasklane_notifier")) {
+      for (String database : List.of(ledgerDatabase, notifierDatabase)) {
         var exists = admin.prepareStatement("select 1 from pg_database where datname = ?");
         exists.setString(1, database);
         if (!exists.executeQuery().next()) {
@@ -265,8 +316,8 @@ public final class LocalSuite implements Callable<Integer> {
     throw new IllegalStateException(service + " did not become ready within 3 minutes");
   }
 
-  private void printWelcome(Ports ports, String key) {
-    String api = "http://localhost:" + ports.gateway();
+  private void printWelcome(String key) {
+    String api = "http://localhost:" + gatewayPort;
     System.out.println();
     System.out.println("Tasklane is running.");
     if (services.contains("gateway")) {
@@ -280,7 +331,7 @@ public final class LocalSuite implements Callable<Integer> {
     for (String service : services) {
       System.out.println(
           "  Metrics:   http://localhost:"
-              + ports.of(service)
+              + port(service)
               + "/actuator/prometheus ("
               + service
               + ")");
@@ -288,7 +339,8 @@ public final class LocalSuite implements Callable<Integer> {
     System.out.println("Press Ctrl-C to stop.");
   }
 
-  private void stopAll() {
+  /** Stops the services, then the broker. */
+  public void stop() {
     for (Process child : children) {
       child.destroy();
     }
@@ -304,6 +356,8 @@ public final class LocalSuite implements Callable<Integer> {
     if (broker != null) {
       broker.destroy();
     }
+    children.clear();
+    broker = null;
     System.out.println("Tasklane stopped.");
   }
 
@@ -312,11 +366,6 @@ public final class LocalSuite implements Callable<Integer> {
     String base = query < 0 ? url : url.substring(0, query);
     String params = query < 0 ? "" : url.substring(query);
     return base.substring(0, base.lastIndexOf('/') + 1) + database + params;
-  }
-
-  private static String stripV1(String url) {
-    String trimmed = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    return trimmed.endsWith("/v1") ? trimmed.substring(0, trimmed.length() - 3) : trimmed;
   }
 
   static String sha256(String text) throws Exception {
@@ -330,30 +379,5 @@ public final class LocalSuite implements Callable<Integer> {
     byte[] bytes = new byte[n];
     new SecureRandom().nextBytes(bytes);
     return bytes;
-  }
-
-  /** Service ports, counting up from the gateway's. */
-  record Ports(int gateway) {
-    int ledger() {
-      return gateway + 1;
-    }
-
-    int runner() {
-      return gateway + 2;
-    }
-
-    int notifier() {
-      return gateway + 3;
-    }
-
-    int of(String service) {
-      return switch (service) {
-        case "gateway" -> gateway;
-        case "ledger" -> ledger();
-        case "runner" -> runner();
-        case "notifier" -> notifier();
-        default -> throw new IllegalArgumentException("Unknown service '" + service + "'");
-      };
-    }
   }
 }

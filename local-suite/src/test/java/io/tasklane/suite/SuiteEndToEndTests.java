@@ -1,0 +1,362 @@
+package io.tasklane.suite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tasklane.testsupport.TestPostgres;
+import io.tasklane.testsupport.model.Reply;
+import io.tasklane.testsupport.model.Script;
+import io.tasklane.testsupport.model.ScriptedModelServer;
+import io.tasklane.testsupport.telegram.FakeTelegramBotApi;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The whole suite, started the way the local suite starts it (a KRaft broker in process, each
+ * service from its own jar), driven through the gateway the way a client drives it. The model is
+ * the scripted model server and Telegram is the fake Bot API, both over real HTTP.
+ */
+class SuiteEndToEndTests {
+
+  static final String ACME_KEY = "tl_e2e_acme_writer";
+  static final String ACME_READER_KEY = "tl_e2e_acme_reader";
+  static final String GLOBEX_KEY = "tl_e2e_globex_writer";
+  static final String TELEGRAM_CHAT = "4242";
+  static final JsonMapper JSON = JsonMapper.builder().build();
+
+  static ScriptedModelServer models;
+  static FakeTelegramBotApi telegram;
+  static WebhookReceiver webhook;
+  static LocalSuite suite;
+  static String gateway;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void startTheSuite() throws Exception {
+    models = ScriptedModelServer.start();
+    telegram = FakeTelegramBotApi.start("123456:e2e-token");
+    webhook = new WebhookReceiver();
+    var postgres = TestPostgres.get();
+    var ledgerDb = postgres.database("e2e_ledger");
+    var notifierDb = postgres.database("e2e_notifier");
+    int[] ports = freePorts(4);
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--db-url", ledgerDb.jdbcUrl(),
+                "--db-user", ledgerDb.username(),
+                "--db-password", ledgerDb.password(),
+                "--ledger-db", ledgerDb.name(),
+                "--notifier-db", notifierDb.name(),
+                "--kafka-port", "0",
+                "--gateway-port", Integer.toString(ports[0]),
+                "--ledger-port", Integer.toString(ports[1]),
+                "--runner-port", Integer.toString(ports[2]),
+                "--notifier-port", Integer.toString(ports[3]),
+                "--model-url", models.openAiBaseUrl(),
+                "--model", "e2e-default",
+                "--home", "..",
+                "--tenant", "acme",
+                "--api-key", ACME_KEY,
+                "--set", "notifier:tasklane.notifier.telegram.base-url=" + telegram.baseUrl(),
+                "--set", "notifier:tasklane.notifier.telegram.bot-token=" + telegram.token(),
+                "--set", "notifier:tasklane.notifier.webhook.allowed-hosts=127.0.0.1",
+                "--set", "notifier:tasklane.notifier.delivery.initial-backoff=200ms"));
+    extraKey(args, 1, "acme-reader", ACME_READER_KEY, "acme", "tasks:read");
+    extraKey(args, 2, "globex", GLOBEX_KEY, "globex", "tasks:read,tasks:write");
+    suite = LocalSuite.fromArguments(args.toArray(String[]::new));
+    assertThat(suite.start()).isEqualTo(ACME_KEY);
+    gateway = "http://localhost:" + ports[0];
+  }
+
+  @AfterAll
+  static void stopTheSuite() {
+    if (suite != null) {
+      suite.stop();
+    }
+    models.close();
+    telegram.close();
+    webhook.close();
+  }
+
+  @Test
+  void aThreeStepTaskSucceedsAndItsSessionHearsAboutItOncePerChannel() throws Exception {
+    String session = "chat-three-steps";
+    registerChannels(session);
+    models.script(
+        "good-plan",
+        Script.of(
+            Reply.text(
+                """
+                {"steps":[
+                  {"description":"Write notes.md","doneWhen":"notes.md contains the notes"},
+                  {"description":"Write summary.md","doneWhen":"summary.md contains a summary"},
+                  {"description":"Write done.md","doneWhen":"done.md exists"}]}
+                """)));
+    models.script(
+        "good-exec",
+        Script.of(
+            Reply.toolCall("write_file", "{\"path\":\"notes.md\",\"content\":\"notes\"}"),
+            Reply.text("notes.md is written."),
+            Reply.toolCall("write_file", "{\"path\":\"summary.md\",\"content\":\"summary\"}"),
+            Reply.text("summary.md is written."),
+            Reply.toolCall("write_file", "{\"path\":\"done.md\",\"content\":\"done\"}"),
+            Reply.text("done.md is written."),
+            Reply.text("Notes, summary and done marker are written.")));
+    models.script(
+        "good-verify",
+        Script.of(
+            Reply.text("YES: notes.md was written."),
+            Reply.text("YES: summary.md was written."),
+            Reply.text("YES: done.md was written.")));
+
+    JsonNode created =
+        post(
+            ACME_KEY,
+            "/api/v1/tasks",
+            """
+            {"goal":"Write the incident notes, a summary and a done marker","label":"incident-notes",
+             "requesterSessionKey":"%s",
+             "modelOptions":{"model":"good-exec","plannerModel":"good-plan","verifierModel":"good-verify"}}
+            """
+                .formatted(session),
+            201);
+    String taskId = created.get("taskId").asString();
+
+    List<String> statuses = followUntil(taskId, "succeeded");
+
+    assertThat(statuses).contains("queued", "running").endsWith("succeeded");
+    JsonNode task = get(ACME_KEY, "/api/v1/tasks/" + taskId, 200);
+    assertThat(task.get("status").asString()).isEqualTo("succeeded");
+    assertThat(task.get("terminalSummary").asString())
+        .isEqualTo("Notes, summary and done marker are written.");
+    assertThat(task.get("plan")).hasSize(3);
+    assertThat(StreamSupport.stream(task.get("plan").spliterator(), false))
+        .allSatisfy(step -> assertThat(step.get("status").asString()).isEqualTo("verified"));
+    JsonNode journal = get(ACME_KEY, "/api/v1/tasks/" + taskId + "/journal?limit=500", 200);
+    List<JsonNode> entries =
+        StreamSupport.stream(journal.get("items").spliterator(), false).toList();
+    assertThat(entries).filteredOn(e -> e.get("type").asString().equals("tool_call")).hasSize(3);
+    assertThat(entries)
+        .filteredOn(e -> e.get("type").asString().equals("verdict"))
+        .hasSize(3)
+        .allSatisfy(e -> assertThat(e.get("payload").get("passed").asBoolean()).isTrue());
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              assertThat(webhook.about(taskId)).hasSize(1);
+              assertThat(telegramAbout(taskId)).hasSize(1);
+            });
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(webhook.about(taskId)).hasSize(1);
+              assertThat(telegramAbout(taskId)).hasSize(1);
+            });
+    assertThat(webhook.about(taskId).getFirst().signature()).startsWith("t=").contains(",v1=");
+    assertThat(webhook.about(taskId).getFirst().body()).contains("succeeded");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        get(ACME_KEY, "/api/v1/tasks/" + taskId, 200)
+                            .get("deliveryStatus")
+                            .asString())
+                    .isEqualTo("delivered"));
+  }
+
+  @Test
+  void aModelThatClaimsDoneWithoutDoingTheWorkEndsInNeedsAssistanceAndTheOperatorIsTold()
+      throws Exception {
+    String session = "chat-false-claim";
+    registerChannels(session);
+    models.script("liar-exec", Script.always(Reply.text("Done! I created report.md.")));
+    models.script("liar-verify", Script.always(Reply.text("NO: no tool call wrote report.md.")));
+
+    JsonNode created =
+        post(
+            ACME_KEY,
+            "/api/v1/tasks",
+            """
+            {"goal":"Write the quarterly report","requesterSessionKey":"%s",
+             "plan":[{"description":"Write report.md","doneWhen":"report.md exists with the numbers"}],
+             "modelOptions":{"model":"liar-exec","verifierModel":"liar-verify"}}
+            """
+                .formatted(session),
+            201);
+    String taskId = created.get("taskId").asString();
+
+    followUntil(taskId, "needs_assistance");
+
+    JsonNode task = get(ACME_KEY, "/api/v1/tasks/" + taskId, 200);
+    assertThat(task.get("status").asString()).isEqualTo("needs_assistance");
+    assertThat(task.get("statusReason").asString()).contains("no tool call wrote report.md");
+    assertThat(task.get("plan").get(0).get("status").asString()).isNotEqualTo("verified");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              assertThat(webhook.about(taskId)).hasSize(1);
+              assertThat(webhook.about(taskId).getFirst().body()).contains("needs_assistance");
+              assertThat(telegramAbout(taskId)).hasSize(1);
+            });
+  }
+
+  @Test
+  void tenantsAndScopesAreEnforcedAtTheFrontDoor() throws Exception {
+    JsonNode created =
+        post(
+            ACME_KEY,
+            "/api/v1/tasks",
+            "{\"goal\":\"Stay in acme\",\"executor\":\"external\"}",
+            201);
+    String taskId = created.get("taskId").asString();
+
+    assertThat(send(ACME_KEY, "GET", "/api/v1/tasks/" + taskId, null).statusCode()).isEqualTo(200);
+    assertThat(send(GLOBEX_KEY, "GET", "/api/v1/tasks/" + taskId, null).statusCode())
+        .isEqualTo(404);
+    assertThat(send(GLOBEX_KEY, "POST", "/api/v1/tasks/" + taskId + "/cancel", null).statusCode())
+        .isEqualTo(404);
+    assertThat(get(GLOBEX_KEY, "/api/v1/tasks?limit=500", 200).get("items").toString())
+        .doesNotContain(taskId);
+    assertThat(get(ACME_KEY, "/api/v1/tasks/" + taskId, 200).get("status").asString())
+        .isEqualTo("queued");
+    assertThat(send(null, "GET", "/api/v1/tasks", null).statusCode()).isEqualTo(401);
+    assertThat(send(ACME_READER_KEY, "POST", "/api/v1/tasks", "{\"goal\":\"no\"}").statusCode())
+        .isEqualTo(403);
+    assertThat(
+            send(
+                    ACME_KEY,
+                    "POST",
+                    "/internal/v1/tasks/" + taskId + "/claim",
+                    "{\"runnerId\":\"intruder\",\"attempt\":1}")
+                .statusCode())
+        .isEqualTo(404);
+    assertThat(get(ACME_KEY, "/api/v1/tasks/" + taskId, 200).get("status").asString())
+        .isEqualTo("queued");
+  }
+
+  private void registerChannels(String session) throws Exception {
+    post(
+        ACME_KEY,
+        "/api/v1/sessions/" + session + "/channels",
+        "{\"type\":\"webhook\",\"url\":\"%s\",\"secret\":\"a-webhook-secret-of-32-characters\"}"
+            .formatted(webhook.url()),
+        201);
+    post(
+        ACME_KEY,
+        "/api/v1/sessions/" + session + "/channels",
+        "{\"type\":\"telegram\",\"chatId\":\"%s\"}".formatted(TELEGRAM_CHAT),
+        201);
+  }
+
+  private List<FakeTelegramBotApi.Request> telegramAbout(String taskId) {
+    return telegram.delivered(TELEGRAM_CHAT).stream()
+        .filter(r -> r.text().contains(taskId))
+        .toList();
+  }
+
+  /** Follows the task's event stream until it reports {@code status}; returns statuses seen. */
+  private List<String> followUntil(String taskId, String status) throws Exception {
+    var request =
+        HttpRequest.newBuilder(URI.create(gateway + "/api/v1/tasks/" + taskId + "/events"))
+            .header("Authorization", "Bearer " + ACME_KEY)
+            .header("Accept", "text/event-stream")
+            .timeout(Duration.ofSeconds(120))
+            .build();
+    var response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(response.statusCode()).isEqualTo(200);
+    List<String> seen = new ArrayList<>();
+    try (var lines =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        if (line.startsWith("data:")) {
+          String current = JSON.readTree(line.substring(5)).get("data").get("status").asString();
+          if (seen.isEmpty() || !seen.getLast().equals(current)) {
+            seen.add(current);
+          }
+          if (current.equals(status)) {
+            return seen;
+          }
+        }
+      }
+    }
+    throw new AssertionError("The event stream ended before " + status + "; saw " + seen);
+  }
+
+  private JsonNode get(String key, String path, int expected) throws Exception {
+    var response = send(key, "GET", path, null);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(expected);
+    return JSON.readTree(response.body());
+  }
+
+  private JsonNode post(String key, String path, String body, int expected) throws Exception {
+    var response = send(key, "POST", path, body);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(expected);
+    return JSON.readTree(response.body());
+  }
+
+  private HttpResponse<String> send(String key, String method, String path, String body)
+      throws Exception {
+    var request =
+        HttpRequest.newBuilder(URI.create(gateway + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (key != null) {
+      request.header("Authorization", "Bearer " + key);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void extraKey(
+      List<String> args, int index, String name, String key, String tenant, String scopes)
+      throws Exception {
+    String prefix = "gateway:tasklane.gateway.api-keys[" + index + "].";
+    args.addAll(
+        List.of(
+            "--set", prefix + "name=" + name,
+            "--set", prefix + "hash=" + LocalSuite.sha256(key),
+            "--set", prefix + "tenant=" + tenant,
+            "--set", prefix + "scopes=" + scopes));
+  }
+
+  private static int[] freePorts(int count) throws Exception {
+    int[] ports = new int[count];
+    List<ServerSocket> sockets = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      ServerSocket socket = new ServerSocket(0);
+      sockets.add(socket);
+      ports[i] = socket.getLocalPort();
+    }
+    for (ServerSocket socket : sockets) {
+      socket.close();
+    }
+    return ports;
+  }
+}
