@@ -19,11 +19,33 @@ public record GatewayProperties(
     @Min(1024) long maxRequestBytes,
     List<@Valid ApiKey> apiKeys,
     @Valid @NotNull RateLimit rateLimit,
-    @Valid Cors cors) {
+    @Valid Cors cors,
+    @Valid Jwt jwt) {
 
   public GatewayProperties {
     apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
     cors = cors == null ? new Cors(List.of()) : cors;
+    jwt = jwt == null ? new Jwt(null, null, null, null) : jwt;
+  }
+
+  /**
+   * Bearer JWTs from an issuer, accepted beside API keys when an issuer or a JWK set is set.
+   *
+   * @param issuerUri the issuer; its keys are discovered, and the {@code iss} claim must match
+   * @param jwkSetUri the issuer's keys, when discovery is not available
+   * @param tenantClaim the claim naming the tenant (default {@code tenant})
+   * @param scopesClaim the claim holding scopes, space-separated or a list (default {@code scope})
+   */
+  public record Jwt(URI issuerUri, URI jwkSetUri, String tenantClaim, String scopesClaim) {
+
+    public Jwt {
+      tenantClaim = tenantClaim == null || tenantClaim.isBlank() ? "tenant" : tenantClaim;
+      scopesClaim = scopesClaim == null || scopesClaim.isBlank() ? "scope" : scopesClaim;
+    }
+
+    public boolean enabled() {
+      return issuerUri != null || jwkSetUri != null;
+    }
   }
 
   /**

@@ -26,11 +26,17 @@ class EdgeFilter implements WebFilter, Ordered {
   static final String IDENTITY_PREFIX = "x-tasklane-";
 
   private final ApiKeys apiKeys;
+  private final JwtCallers jwtCallers;
   private final RateLimiter rateLimiter;
   private final long maxRequestBytes;
 
-  EdgeFilter(ApiKeys apiKeys, RateLimiter rateLimiter, GatewayProperties properties) {
+  EdgeFilter(
+      ApiKeys apiKeys,
+      JwtCallers jwtCallers,
+      RateLimiter rateLimiter,
+      GatewayProperties properties) {
     this.apiKeys = apiKeys;
+    this.jwtCallers = jwtCallers;
     this.rateLimiter = rateLimiter;
     this.maxRequestBytes = properties.maxRequestBytes();
   }
@@ -57,29 +63,54 @@ class EdgeFilter implements WebFilter, Ordered {
           "Authentication required",
           "Send an API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
     }
-    Optional<GatewayProperties.ApiKey> key = apiKeys.find(presented.get());
-    if (key.isEmpty()) {
-      exchange
-          .getResponse()
-          .getHeaders()
-          .set(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
-      return Problems.write(
-          exchange.getResponse(),
-          HttpStatus.UNAUTHORIZED,
-          "unauthenticated",
-          "Authentication required",
-          "The API key is not valid");
+    return resolve(presented.get())
+        .map(Optional::of)
+        .defaultIfEmpty(Optional.empty())
+        .flatMap(
+            caller ->
+                caller.isPresent()
+                    ? admit(exchange, chain, caller.get(), path)
+                    : unauthorized(exchange));
+  }
+
+  private static Mono<Void> unauthorized(ServerWebExchange exchange) {
+    exchange
+        .getResponse()
+        .getHeaders()
+        .set(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
+    return Problems.write(
+        exchange.getResponse(),
+        HttpStatus.UNAUTHORIZED,
+        "unauthenticated",
+        "Authentication required",
+        "The API key or token is not valid");
+  }
+
+  private Mono<Caller> resolve(String token) {
+    Optional<Caller> byKey =
+        apiKeys.find(token).map(key -> new Caller(key.name(), key.tenant(), key.scopes()));
+    if (byKey.isPresent()) {
+      return Mono.just(byKey.get());
     }
+    if (jwtCallers.enabled() && JwtCallers.looksLikeJwt(token)) {
+      return jwtCallers.caller(token);
+    }
+    return Mono.empty();
+  }
+
+  private Mono<Void> admit(
+      ServerWebExchange exchange, WebFilterChain chain, Caller caller, String path) {
+    ServerHttpRequest request = exchange.getRequest();
     String required = requiredScope(request.getMethod(), path);
-    if (!key.get().scopes().contains(required) && !key.get().scopes().contains("admin")) {
+    if (!caller.scopes().contains(required) && !caller.scopes().contains("admin")) {
       return Problems.write(
           exchange.getResponse(),
           HttpStatus.FORBIDDEN,
           "forbidden",
           "Missing scope",
-          "This API key lacks the scope '" + required + "'");
+          "These credentials lack the scope '" + required + "'");
     }
-    long retryAfter = rateLimiter.acquire(key.get().name());
+    long retryAfter = rateLimiter.acquire(caller.name());
     if (retryAfter > 0) {
       exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
       return Problems.write(
@@ -97,7 +128,7 @@ class EdgeFilter implements WebFilter, Ordered {
           "Request body too large",
           "The request body is larger than " + maxRequestBytes + " bytes");
     }
-    String tenant = key.get().tenant();
+    String tenant = caller.tenant();
     ServerHttpRequest forwarded =
         request
             .mutate()
