@@ -153,6 +153,11 @@ public final class LocalSuite implements Callable<Integer> {
     return key;
   }
 
+  /** The broker's bootstrap address, once started. */
+  public String bootstrapServers() {
+    return broker.getBrokersAsString();
+  }
+
   /** The port a service listens on. */
   public int port(String service) {
     return switch (service) {
