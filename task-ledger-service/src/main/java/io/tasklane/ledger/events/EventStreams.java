@@ -25,12 +25,14 @@ class EventStreams {
   private final JdbcClient jdbc;
   private final LedgerProperties.Events settings;
   private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
-  private volatile long polledUpTo = -1;
+  private volatile long polledUpTo;
   private long lastKeepAlive = System.nanoTime();
 
   EventStreams(JdbcClient jdbc, LedgerProperties properties) {
     this.jdbc = jdbc;
     this.settings = properties.events();
+    // From before the first subscriber can connect: whatever is published later is fanned out.
+    this.polledUpTo = latestSequence();
   }
 
   record Published(long sequence, String tenant, UUID taskId, String payload) {}
@@ -45,11 +47,12 @@ class EventStreams {
   SseEmitter open(String tenant, UUID taskId, long after) {
     SseEmitter emitter = new SseEmitter(settings.sseTimeout().toMillis());
     Subscriber subscriber = new Subscriber(emitter, tenant, taskId, after);
-    subscribers.add(subscriber);
     emitter.onCompletion(() -> subscribers.remove(subscriber));
     emitter.onTimeout(() -> subscribers.remove(subscriber));
     emitter.onError(e -> subscribers.remove(subscriber));
     synchronized (subscriber) {
+      // Registered under its lock, so the poller cannot move its cursor past the backlog.
+      subscribers.add(subscriber);
       List<Published> backlog;
       do {
         backlog = read(subscriber.cursor, tenant, taskId);
@@ -61,9 +64,6 @@ class EventStreams {
 
   @Scheduled(fixedDelayString = "${tasklane.ledger.events.poll-interval:250ms}")
   void poll() {
-    if (polledUpTo < 0) {
-      polledUpTo = latestSequence();
-    }
     List<Published> fresh;
     do {
       fresh = read(polledUpTo, null, null);

@@ -63,7 +63,10 @@ class OutboxRelay implements SmartLifecycle {
       log.warn("Outbox relay disabled: messages stay in the outbox until a relay runs");
       return;
     }
-    worker = Thread.ofVirtual().name("outbox-relay").start(this::run);
+    // Assigned before it starts: the loop runs only while it is the current worker.
+    Thread thread = Thread.ofVirtual().name("outbox-relay").unstarted(this::run);
+    worker = thread;
+    thread.start();
   }
 
   @Override
