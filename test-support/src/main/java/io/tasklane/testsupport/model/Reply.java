@@ -43,6 +43,11 @@ public sealed interface Reply {
     return new Hang(Duration.ofSeconds(60));
   }
 
+  /** Answers with {@code reply} after {@code delay}, as a model that takes its time. */
+  static Reply after(Duration delay, Reply reply) {
+    return new Delayed(delay, reply);
+  }
+
   record Call(String tool, String arguments) {}
 
   record Text(String content) implements Reply {}
@@ -52,4 +57,6 @@ public sealed interface Reply {
   record Status(int code) implements Reply {}
 
   record Hang(Duration atMost) implements Reply {}
+
+  record Delayed(Duration delay, Reply reply) implements Reply {}
 }

@@ -125,6 +125,15 @@ public final class ScriptedModelServer implements AutoCloseable {
   private void answer(HttpExchange exchange, RecordedRequest request, Reply reply)
       throws IOException {
     switch (reply) {
+      case Reply.Delayed delayed -> {
+        try {
+          Thread.sleep(delayed.delay());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        answer(exchange, request, delayed.reply());
+      }
       case Reply.Status status ->
           send(exchange, status.code(), "application/json", error("scripted " + status.code()));
       case Reply.Hang hang -> hang(exchange, request, hang);
