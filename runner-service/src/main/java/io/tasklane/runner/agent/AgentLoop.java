@@ -295,7 +295,8 @@ class AgentLoop {
           tools.run(
               call.name(),
               arguments,
-              new ToolScope(run.task.taskId(), run.workspace, run::processStarted));
+              new ToolScope(
+                  run.task, index, run.workspace, run::processStarted, run.pauseRequested()));
     } catch (AssistanceRequestedException question) {
       String answer = "The operator has been asked: " + question.getMessage();
       record(run, index, call, ToolResult.ok(answer), started, evidence);

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -33,6 +35,7 @@ final class TaskRun {
   private volatile Thread thread;
   private volatile Stop stop;
   private volatile String pauseReason;
+  private final CompletableFuture<String> pauseRequested = new CompletableFuture<>();
 
   TaskRun(TaskClaim.Granted task, String runnerId, Path workspace) {
     this.task = task;
@@ -78,6 +81,12 @@ final class TaskRun {
 
   void requestPause(String reason) {
     pauseReason = reason == null || reason.isBlank() ? "paused by an operator" : reason;
+    pauseRequested.complete(pauseReason);
+  }
+
+  /** Completes with the reason when a pause is requested, for waits that end at a pause. */
+  CompletionStage<String> pauseRequested() {
+    return pauseRequested.minimalCompletionStage();
   }
 
   void processStarted(Process process) {

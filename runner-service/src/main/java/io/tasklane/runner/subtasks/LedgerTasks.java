@@ -1,0 +1,55 @@
+package io.tasklane.runner.subtasks;
+
+import io.tasklane.runner.RunnerProperties;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.UUID;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.RestClient;
+
+/** The ledger's public task API, as a parent task uses it for its children. */
+@Component
+class LedgerTasks {
+
+  static final String TENANT_HEADER = "X-Tasklane-Tenant";
+
+  private final RestClient ledger;
+
+  LedgerTasks(RunnerProperties properties, RestClient.Builder builder) {
+    JdkClientHttpRequestFactory requests =
+        new JdkClientHttpRequestFactory(
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+    requests.setReadTimeout(Duration.ofSeconds(30));
+    this.ledger =
+        builder.clone().baseUrl(properties.ledgerUrl().toString()).requestFactory(requests).build();
+  }
+
+  /**
+   * Creates the child, or returns the one created earlier under the same key.
+   *
+   * @throws org.springframework.web.client.RestClientException when the ledger refuses, fails or
+   *     cannot be reached
+   */
+  ChildTask create(String tenant, String idempotencyKey, ChildTaskRequest request) {
+    return ledger
+        .post()
+        .uri("/api/v1/tasks")
+        .header(TENANT_HEADER, tenant)
+        .header("Idempotency-Key", idempotencyKey)
+        .contentType(MediaType.APPLICATION_JSON)
+        .body(request)
+        .retrieve()
+        .body(ChildTask.class);
+  }
+
+  ChildTask get(String tenant, UUID taskId) {
+    return ledger
+        .get()
+        .uri("/api/v1/tasks/{taskId}", taskId)
+        .header(TENANT_HEADER, tenant)
+        .retrieve()
+        .body(ChildTask.class);
+  }
+}
