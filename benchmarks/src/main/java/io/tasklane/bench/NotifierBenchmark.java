@@ -165,15 +165,30 @@ public final class NotifierBenchmark implements Callable<Integer> {
             .max(Instant::compareTo)
             .orElse(start);
     int[] counts = perSecond.values().stream().mapToInt(Integer::intValue).sorted().toArray();
+    long[] arrivals =
+        accepted.stream()
+            .map(FakeTelegramBotApi.Request::receivedAt)
+            .mapToLong(at -> at.getEpochSecond() * 1_000_000_000L + at.getNano())
+            .sorted()
+            .toArray();
+    int rollingMax = 0;
+    for (int i = 0, j = 0; i < arrivals.length; i++) {
+      while (arrivals[i] - arrivals[j] >= 1_000_000_000L) {
+        j++;
+      }
+      rollingMax = Math.max(rollingMax, i - j + 1);
+    }
     double seconds = Duration.between(first, last).toMillis() / 1000.0;
     System.out.printf(
-        "delivered=%d of %d, refused=%d, first-to-last=%.1f s, mean=%.1f/s, median-second=%d, max-second=%d%n",
+        "delivered=%d of %d, refused=%d, first-to-last=%.1f s, mean=%.1f/s, median-second=%d,"
+            + " max-second=%d, max-rolling-second=%d%n",
         accepted.size(),
         events,
         telegram.requests().size() - accepted.size(),
         seconds,
         accepted.size() / Math.max(seconds, 0.001),
         counts.length == 0 ? 0 : counts[counts.length / 2],
-        counts.length == 0 ? 0 : counts[counts.length - 1]);
+        counts.length == 0 ? 0 : counts[counts.length - 1],
+        rollingMax);
   }
 }

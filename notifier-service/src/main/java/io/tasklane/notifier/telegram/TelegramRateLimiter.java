@@ -3,6 +3,7 @@ package io.tasklane.notifier.telegram;
 import io.tasklane.notifier.NotifierProperties;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -20,12 +21,15 @@ class TelegramRateLimiter {
 
   private final long perChatNanos;
   private final long globalNanos;
+  private final int globalPerSecond;
   private final Map<String, Long> chatNext = new HashMap<>();
+  private final ArrayDeque<Long> recentStarts = new ArrayDeque<>();
   private long globalNext = System.nanoTime();
 
   TelegramRateLimiter(NotifierProperties properties) {
     this.perChatNanos = properties.telegram().perChatInterval().toNanos();
-    this.globalNanos = Math.ceilDiv(1_000_000_000L, properties.telegram().globalPerSecond());
+    this.globalPerSecond = properties.telegram().globalPerSecond();
+    this.globalNanos = Math.ceilDiv(1_000_000_000L, globalPerSecond);
   }
 
   /**
@@ -50,7 +54,31 @@ class TelegramRateLimiter {
     if (wait > 0) {
       Thread.sleep(Duration.ofNanos(wait));
     }
+    awaitRollingSecond();
     return Optional.empty();
+  }
+
+  /**
+   * Slots are evenly spaced, but threads wake late on a busy machine and late sends bunch up. The
+   * actual send instants are therefore counted too: never more than {@code globalPerSecond} in any
+   * rolling second.
+   */
+  private void awaitRollingSecond() throws InterruptedException {
+    while (true) {
+      long wait;
+      synchronized (this) {
+        long now = System.nanoTime();
+        while (!recentStarts.isEmpty() && now - recentStarts.peekFirst() >= 1_000_000_000L) {
+          recentStarts.pollFirst();
+        }
+        if (recentStarts.size() < globalPerSecond) {
+          recentStarts.addLast(now);
+          return;
+        }
+        wait = recentStarts.peekFirst() + 1_000_000_000L - now;
+      }
+      Thread.sleep(Duration.ofNanos(Math.max(wait, 1)));
+    }
   }
 
   /**
