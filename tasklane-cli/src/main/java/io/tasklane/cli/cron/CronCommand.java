@@ -1,0 +1,206 @@
+package io.tasklane.cli.cron;
+
+import io.tasklane.cli.ApiCommand;
+import io.tasklane.cli.ExitCodes;
+import io.tasklane.cli.WireValues;
+import io.tasklane.cli.output.Json;
+import io.tasklane.cli.output.RelativeTime;
+import io.tasklane.cli.output.Table;
+import io.tasklane.contracts.Executor;
+import io.tasklane.contracts.NotifyPolicy;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
+
+/** {@code cron}: jobs that create a task on a schedule. */
+@Command(
+    name = "cron",
+    description = "Manage cron jobs; without a subcommand, list them.",
+    subcommands = {
+      ListCronJobs.class,
+      CronCommand.Show.class,
+      CronCommand.Create.class,
+      CronCommand.Enable.class,
+      CronCommand.Disable.class,
+      CronCommand.Delete.class
+    })
+public final class CronCommand extends CronJobListing {
+
+  abstract static class OnOneJob extends ApiCommand {
+    @Parameters(paramLabel = "JOB", description = "The cron job's id or name.")
+    String job;
+
+    @Option(names = "--json", description = "Print the cron job as JSON.")
+    boolean json;
+
+    void print(JsonNode cronJob, String done) {
+      if (json) {
+        Json.print(out(), cronJob);
+      } else {
+        out().println(done);
+      }
+    }
+  }
+
+  @Command(name = "show", description = "Show a cron job and the task it creates.")
+  static final class Show extends OnOneJob {
+    @Override
+    public Integer call() {
+      JsonNode cronJob = api().get(CronJobs.path(CronJobs.idOf(api(), job)));
+      if (json) {
+        Json.print(out(), cronJob);
+        return ExitCodes.OK;
+      }
+      Table fields = Table.headless(2);
+      fields.row("Cron job", Json.text(cronJob, "cronJobId"));
+      fields.row("Name", Json.text(cronJob, "name"));
+      fields.row("Schedule", CronJobs.schedule(cronJob));
+      fields.row("Enabled", CronJobs.enabled(cronJob, style()));
+      time(fields, "Next firing", cronJob, "nextFireAt");
+      time(fields, "Last fired", cronJob, "lastFiredAt");
+      fields.row("Last task", Json.text(cronJob, "lastTaskId"));
+      fields.row("Firings", Json.text(cronJob, "firings"));
+      time(fields, "Created", cronJob, "createdAt");
+      fields.print(out(), style());
+      JsonNode template = cronJob.get("template");
+      if (template != null && template.isObject()) {
+        out().println();
+        out().println(style().bold("Task template"));
+        out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(template));
+      }
+      return ExitCodes.OK;
+    }
+
+    private void time(Table fields, String name, JsonNode job, String field) {
+      Instant at = Json.instant(job, field);
+      fields.row(
+          name,
+          at == null
+              ? "-"
+              : RelativeTime.format(at, now()) + " (" + at.truncatedTo(ChronoUnit.SECONDS) + ")");
+    }
+  }
+
+  @Command(name = "create", description = "Create a cron job; each firing creates a task.")
+  static final class Create extends ApiCommand {
+    @Option(names = "--name", required = true, description = "Unique name of the job.")
+    String name;
+
+    @Option(
+        names = "--cron",
+        required = true,
+        paramLabel = "EXPRESSION",
+        description =
+            "When it fires, e.g. '0 0 7 * * *' (seconds minutes hours day month weekday).")
+    String cron;
+
+    @Option(
+        names = "--time-zone",
+        paramLabel = "ZONE",
+        description = "Time zone of the expression, e.g. Europe/Berlin (default: UTC).")
+    String timeZone;
+
+    @Option(names = "--goal", required = true, description = "What each task is to do.")
+    String goal;
+
+    @Option(names = "--label", description = "Label of each task.")
+    String label;
+
+    @Option(
+        names = "--executor",
+        paramLabel = "EXECUTOR",
+        description = "Who runs the tasks: runner (default) or external.")
+    Executor executor;
+
+    @Option(
+        names = "--notify",
+        paramLabel = "POLICY",
+        completionCandidates = WireValues.NotifyPolicies.class,
+        description = "Notify policy of each task (default: silent): ${COMPLETION-CANDIDATES}.")
+    NotifyPolicy notifyPolicy;
+
+    @Option(
+        names = "--session",
+        paramLabel = "KEY",
+        description = "Requester session key of each task.")
+    String session;
+
+    @Option(names = "--disabled", description = "Create it disabled.")
+    boolean disabled;
+
+    @Option(names = "--json", description = "Print the cron job as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      var template = Json.object().put("goal", goal);
+      putIfSet(template, "label", label);
+      putIfSet(template, "executor", executor == null ? null : executor.wire());
+      putIfSet(template, "notifyPolicy", notifyPolicy == null ? null : notifyPolicy.wire());
+      putIfSet(template, "requesterSessionKey", session);
+      var body = Json.object().put("name", name).put("cronExpression", cron);
+      putIfSet(body, "timeZone", timeZone);
+      body.put("enabled", !disabled);
+      body.set("template", template);
+      JsonNode created = api().post(CronJobs.BASE, body);
+      if (json) {
+        Json.print(out(), created);
+      } else {
+        out()
+            .println(
+                "Created cron job "
+                    + Json.text(created, "name")
+                    + " ("
+                    + Json.text(created, "cronJobId")
+                    + "), next firing "
+                    + RelativeTime.format(Json.instant(created, "nextFireAt"), now())
+                    + ".");
+      }
+      return ExitCodes.OK;
+    }
+
+    private static void putIfSet(
+        tools.jackson.databind.node.ObjectNode node, String field, String value) {
+      if (value != null) {
+        node.put(field, value);
+      }
+    }
+  }
+
+  @Command(name = "enable", description = "Let a cron job fire again.")
+  static final class Enable extends OnOneJob {
+    @Override
+    public Integer call() {
+      JsonNode cronJob = api().post(CronJobs.path(CronJobs.idOf(api(), job), "enable"), null);
+      print(cronJob, "Enabled cron job " + Json.text(cronJob, "name") + ".");
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "disable", description = "Stop a cron job from firing; it is kept.")
+  static final class Disable extends OnOneJob {
+    @Override
+    public Integer call() {
+      JsonNode cronJob = api().post(CronJobs.path(CronJobs.idOf(api(), job), "disable"), null);
+      print(cronJob, "Disabled cron job " + Json.text(cronJob, "name") + ".");
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "delete", description = "Delete a cron job; tasks it created stay.")
+  static final class Delete extends ApiCommand {
+    @Parameters(paramLabel = "JOB", description = "The cron job's id or name.")
+    String job;
+
+    @Override
+    public Integer call() {
+      String id = CronJobs.idOf(api(), job);
+      api().delete(CronJobs.path(id));
+      out().println("Deleted cron job " + job + ".");
+      return ExitCodes.OK;
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package io.tasklane.cli.tasks;
+
+import io.tasklane.cli.output.Json;
+import io.tasklane.cli.output.RelativeTime;
+import io.tasklane.cli.output.Style;
+import io.tasklane.cli.output.Table;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/** How tasks read in a terminal. */
+final class TaskRendering {
+
+  private static final int SESSION_WIDTH = 24;
+  private static final int SUMMARY_WIDTH = 48;
+
+  private TaskRendering() {}
+
+  static Table table(List<JsonNode> tasks, Style style, Instant now, boolean wide) {
+    Table table =
+        Table.of(
+            "Task", "Kind", "Status", "Delivery", "Run", "Child session", "Updated", "Summary");
+    for (JsonNode task : tasks) {
+      Instant updated = Json.instant(task, "lastEventAt");
+      table.row(
+          Json.text(task, "taskId"),
+          Json.text(task, "runtime"),
+          style.status(Json.text(task, "status")),
+          style.delivery(Json.text(task, "deliveryStatus")),
+          clip(Json.text(task, "runId"), SESSION_WIDTH, wide),
+          clip(Json.text(task, "childSessionKey"), SESSION_WIDTH, wide),
+          RelativeTime.format(updated != null ? updated : Json.instant(task, "createdAt"), now),
+          clip(summary(task), SUMMARY_WIDTH, wide));
+    }
+    return table;
+  }
+
+  /** What the task is about or how it ended, in one phrase. */
+  static String summary(JsonNode task) {
+    for (String field : List.of("terminalSummary", "error", "progressSummary", "label", "goal")) {
+      String text = Json.text(task, field);
+      if (text != null && !text.isBlank()) {
+        return text;
+      }
+    }
+    return null;
+  }
+
+  static void detail(JsonNode task, Style style, Instant now, PrintWriter out) {
+    Table fields = Table.headless(2);
+    field(fields, "Task", Json.text(task, "taskId"));
+    field(fields, "Label", Json.text(task, "label"));
+    field(
+        fields,
+        "Kind",
+        Json.text(task, "runtime") + " (executor " + Json.text(task, "executor") + ")");
+    String reason = Json.text(task, "statusReason");
+    field(
+        fields,
+        "Status",
+        style.status(Json.text(task, "status")) + (reason == null ? "" : " — " + reason));
+    field(
+        fields,
+        "Delivery",
+        style.delivery(Json.text(task, "deliveryStatus"))
+            + " (notify "
+            + Json.text(task, "notifyPolicy")
+            + ")");
+    field(fields, "Run", Json.text(task, "runId"));
+    field(fields, "Child session", Json.text(task, "childSessionKey"));
+    field(fields, "Requester", Json.text(task, "requesterSessionKey"));
+    field(fields, "Owner", Json.text(task, "ownerKey"));
+    field(fields, "Flow", Json.text(task, "parentFlowId"));
+    field(fields, "Parent task", Json.text(task, "parentTaskId"));
+    String runner = Json.text(task, "runnerId");
+    Instant lease = Json.instant(task, "leaseExpiresAt");
+    field(
+        fields,
+        "Attempt",
+        Json.text(task, "attempt")
+            + (runner == null ? "" : " on " + runner)
+            + (lease == null ? "" : ", lease expires " + RelativeTime.format(lease, now)));
+    time(fields, "Created", task, "createdAt", now);
+    time(fields, "Started", task, "startedAt", now);
+    time(fields, "Last event", task, "lastEventAt", now);
+    time(fields, "Ended", task, "endedAt", now);
+    time(fields, "Cleanup after", task, "cleanupAfter", now);
+    field(fields, "Goal", Table.clip(Json.text(task, "goal"), 200));
+    field(fields, "Progress", Table.clip(Json.text(task, "progressSummary"), 200));
+    field(fields, "Summary", Table.clip(Json.text(task, "terminalSummary"), 200));
+    field(fields, "Error", Table.clip(Json.text(task, "error"), 200));
+    JsonNode metadata = task.get("metadata");
+    if (metadata != null && metadata.isObject()) {
+      metadata
+          .properties()
+          .forEach(
+              entry ->
+                  field(fields, "Metadata", entry.getKey() + "=" + entry.getValue().asString()));
+    }
+    fields.print(out, style);
+
+    JsonNode plan = task.get("plan");
+    if (plan != null && plan.isArray() && !plan.isEmpty()) {
+      out.println();
+      out.println(style.bold("Plan"));
+      Table steps = Table.of("#", "Step", "Done when", "Status", "Attempts", "Verdict");
+      int current = task.path("currentStep").asInt(-1);
+      for (JsonNode step : plan) {
+        int index = step.path("index").asInt();
+        steps.row(
+            (index == current ? "▸ " : "  ") + (index + 1),
+            Table.clip(Json.text(step, "description"), 40),
+            Table.clip(Json.text(step, "doneWhen"), 40),
+            stepStatus(Json.text(step, "status"), style),
+            Json.text(step, "attempts"),
+            Table.clip(Json.text(step, "verdict"), 60));
+      }
+      steps.print(out, style);
+    }
+  }
+
+  private static String stepStatus(String status, Style style) {
+    if (status == null) {
+      return "-";
+    }
+    return switch (status) {
+      case "verified" -> style.green(status);
+      case "running" -> style.cyan(status);
+      case "failed" -> style.red(status);
+      default -> status;
+    };
+  }
+
+  private static void field(Table table, String name, String value) {
+    if (value != null && !value.isBlank()) {
+      table.row(name, value);
+    }
+  }
+
+  private static void time(Table table, String name, JsonNode task, String field, Instant now) {
+    Instant at = Json.instant(task, field);
+    if (at != null) {
+      table.row(
+          name, RelativeTime.format(at, now) + " (" + at.truncatedTo(ChronoUnit.SECONDS) + ")");
+    }
+  }
+
+  private static String clip(String text, int max, boolean wide) {
+    return wide ? text : Table.clip(text, max);
+  }
+}
