@@ -1,0 +1,206 @@
+package io.tasklane.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tasklane.cli.output.Json;
+import io.tasklane.suite.LocalSuite;
+import io.tasklane.testsupport.TestPostgres;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The ledger behind the gateway, started once per test JVM the way the local suite starts it (a
+ * KRaft broker in process, each service from its own jar) against real PostgreSQL. Each test class
+ * works in a tenant of its own, so listings only show what that class created.
+ */
+final class TasklaneSuite {
+
+  static final String READER_KEY = "tl_cli_reader";
+  static final String WRITER_KEY = "tl_cli_writer_without_admin";
+  static final String READER_TENANT = "errors";
+  private static final List<String> TENANTS =
+      List.of("listing", "actions", "follow", "errors", "operations");
+  private static TasklaneSuite instance;
+
+  private final String url;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private TasklaneSuite(String url) {
+    this.url = url;
+  }
+
+  static synchronized TasklaneSuite get() {
+    if (instance == null) {
+      instance = start();
+    }
+    return instance;
+  }
+
+  private static TasklaneSuite start() {
+    try {
+      var postgres = TestPostgres.get();
+      var ledgerDb = postgres.database("cli_ledger");
+      var notifierDb = postgres.database("cli_notifier");
+      int[] ports = freePorts(2);
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "--db-url", ledgerDb.jdbcUrl(),
+                  "--db-user", ledgerDb.username(),
+                  "--db-password", ledgerDb.password(),
+                  "--ledger-db", ledgerDb.name(),
+                  "--notifier-db", notifierDb.name(),
+                  "--kafka-port", "0",
+                  "--services", "ledger,gateway",
+                  "--gateway-port", Integer.toString(ports[0]),
+                  "--ledger-port", Integer.toString(ports[1]),
+                  "--home", "..",
+                  "--tenant", TENANTS.getFirst(),
+                  "--api-key", keyOf(TENANTS.getFirst())));
+      int index = 1;
+      for (String tenant : TENANTS.subList(1, TENANTS.size())) {
+        apiKey(args, index++, tenant, keyOf(tenant), tenant, "tasks:read,tasks:write,admin");
+      }
+      apiKey(args, index++, "reader", READER_KEY, READER_TENANT, "tasks:read");
+      apiKey(args, index, "writer", WRITER_KEY, READER_TENANT, "tasks:read,tasks:write");
+      LocalSuite suite = LocalSuite.fromArguments(args.toArray(String[]::new));
+      Runtime.getRuntime().addShutdownHook(new Thread(suite::stop, "tasklane-cli-test-suite"));
+      suite.start();
+      return new TasklaneSuite("http://localhost:" + ports[0]);
+    } catch (Exception e) {
+      throw new IllegalStateException("The suite did not start", e);
+    }
+  }
+
+  String url() {
+    return url;
+  }
+
+  /** The admin key of a test tenant. */
+  static String keyOf(String tenant) {
+    if (!TENANTS.contains(tenant)) {
+      throw new IllegalArgumentException("no test tenant " + tenant);
+    }
+    return "tl_cli_" + tenant + "_admin";
+  }
+
+  /** Runs the CLI in process with the suite's URL and {@code key} in its environment. */
+  Run cli(String key, String... args) {
+    return cli(Map.of("TASKLANE_URL", url, "TASKLANE_API_KEY", key), false, args);
+  }
+
+  static Run cli(Map<String, String> env, boolean terminal, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status =
+        TasklaneCli.execute(
+            new Terminal(
+                new PrintWriter(out), new PrintWriter(err), env, terminal, Clock.systemUTC()),
+            args);
+    return new Run(status, out.toString(), err.toString());
+  }
+
+  /** What one command printed and how it exited. */
+  record Run(int status, String out, String err) {
+    JsonNode json() {
+      return Json.parse(out);
+    }
+
+    List<String> lines() {
+      return out.lines().toList();
+    }
+  }
+
+  /** Creates a task through the API, as a client other than the CLI would. */
+  JsonNode createTask(String key, String json) {
+    return call(key, "POST", "/api/v1/tasks", json, 201);
+  }
+
+  /** An external executor's report for the task's current attempt; returns the task after it. */
+  JsonNode report(String key, JsonNode task, String type, String outcome, String summary) {
+    var body = Json.object().put("type", type).put("attempt", task.get("attempt").asInt());
+    if (outcome != null) {
+      body.put("outcome", outcome);
+    }
+    if (summary != null) {
+      body.put("summary", summary);
+    }
+    return call(
+        key,
+        "POST",
+        "/api/v1/tasks/" + task.get("taskId").asString() + "/reports",
+        Json.line(body),
+        200);
+  }
+
+  JsonNode task(String key, String taskId) {
+    return call(key, "GET", "/api/v1/tasks/" + taskId, null, 200);
+  }
+
+  JsonNode call(String key, String method, String path, String body, int expected) {
+    try {
+      var request =
+          HttpRequest.newBuilder(URI.create(url + path))
+              .timeout(Duration.ofSeconds(30))
+              .header("Authorization", "Bearer " + key)
+              .header("Content-Type", "application/json")
+              .method(
+                  method,
+                  body == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString(body));
+      var response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(expected);
+      return Json.parse(response.body());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void apiKey(
+      List<String> args, int index, String name, String key, String tenant, String scopes)
+      throws Exception {
+    String prefix = "gateway:tasklane.gateway.api-keys[" + index + "].";
+    args.addAll(
+        List.of(
+            "--set", prefix + "name=" + name,
+            "--set", prefix + "hash=" + sha256(key),
+            "--set", prefix + "tenant=" + tenant,
+            "--set", prefix + "scopes=" + scopes));
+  }
+
+  private static String sha256(String text) throws Exception {
+    return "sha256:"
+        + HexFormat.of()
+            .formatHex(
+                MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  static int[] freePorts(int count) throws Exception {
+    int[] ports = new int[count];
+    List<ServerSocket> sockets = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      ServerSocket socket = new ServerSocket(0);
+      sockets.add(socket);
+      ports[i] = socket.getLocalPort();
+    }
+    for (ServerSocket socket : sockets) {
+      socket.close();
+    }
+    return ports;
+  }
+}
