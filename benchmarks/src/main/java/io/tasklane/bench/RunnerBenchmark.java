@@ -80,6 +80,12 @@ public final class RunnerBenchmark implements Callable<Integer> {
   @Option(names = "--model-delay", defaultValue = "2s", converter = DurationConverter.class)
   Duration modelDelay;
 
+  @Option(
+      names = "--slow-tool-rounds",
+      defaultValue = "20",
+      description = "Tool rounds per task against the slow model: enough to outlast the intake.")
+  int slowToolRounds;
+
   @Option(names = "--skip-overhead", defaultValue = "false")
   boolean skipOverhead;
 
@@ -113,7 +119,7 @@ public final class RunnerBenchmark implements Callable<Integer> {
         ClaimStub ledger = ClaimStub.start();
         RunnerReports reports = new RunnerReports(broker.getBrokersAsString());
         KafkaProducer<String, String> producer = producer(broker.getBrokersAsString())) {
-      models.script("slow", workingModel(1, modelDelay));
+      models.script("slow", workingModel(slowToolRounds, modelDelay));
       int port = freePort();
       Process runner = startRunner(broker.getBrokersAsString(), models, ledger, port, work);
       try {
@@ -208,11 +214,16 @@ public final class RunnerBenchmark implements Callable<Integer> {
     bench.producer().flush();
     double peakHeap = 0;
     double peakRunning = 0;
+    long peakReached = started;
     long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
     long ended = 0;
     while (ended < tasks.size() && System.nanoTime() < deadline) {
       peakHeap = Math.max(peakHeap, metric(bench.port(), "jvm.memory.used?tag=area:heap"));
-      peakRunning = Math.max(peakRunning, metric(bench.port(), "tasklane.runner.tasks.running"));
+      double running = metric(bench.port(), "tasklane.runner.tasks.running");
+      if (running > peakRunning) {
+        peakRunning = running;
+        peakReached = System.nanoTime();
+      }
       ended = tasks.stream().filter(t -> bench.reports().end(t) != null).count();
       Thread.sleep(250);
     }
@@ -231,16 +242,19 @@ public final class RunnerBenchmark implements Callable<Integer> {
     long[] afterGc = afterGc(gcLog, gcLinesBefore);
     System.out.printf(
         "ended=%d succeeded=%d of %d; wall time first dispatch to last end=%.1f s"
-            + " (each task makes 4 model calls of %s: %.0f s minimum);"
-            + " peak tasks running=%.0f; peak heap used (sampled every 250 ms)=%.0f MB;"
+            + " (each task makes %d model calls of %s: %.0f s minimum);"
+            + " peak tasks running=%.0f, reached after %.1f s;"
+            + " peak heap used (sampled every 250 ms)=%.0f MB;"
             + " heap after GC: max=%d MB over %d collections (heap size %d MB)%n",
         ended,
         succeeded,
         tasks.size(),
         (lastEnd - started) / 1e9,
+        slowToolRounds + 3,
         modelDelay,
-        4 * modelDelay.toMillis() / 1000.0,
+        (slowToolRounds + 3) * modelDelay.toMillis() / 1000.0,
         peakRunning,
+        (peakReached - started) / 1e9,
         peakHeap / (1024 * 1024),
         afterGc[0],
         afterGc[1],
@@ -350,7 +364,7 @@ public final class RunnerBenchmark implements Callable<Integer> {
             "--tasklane.runner.runner-id=bench-runner",
             "--tasklane.runner.ledger-url=" + ledger.url(),
             "--tasklane.runner.slots=" + tasks,
-            "--tasklane.runner.max-rounds-per-step=" + (toolRounds + 2),
+            "--tasklane.runner.max-rounds-per-step=" + (Math.max(toolRounds, slowToolRounds) + 2),
             "--tasklane.runner.tools.workspace-root=" + work.resolve("workspaces"),
             "--tasklane.runner.models.executor.provider=openai",
             "--tasklane.runner.models.executor.base-url=" + models.openAiBaseUrl(),
