@@ -70,7 +70,11 @@ final class TasklaneSuite {
                   "--ledger-port", Integer.toString(ports[1]),
                   "--home", "..",
                   "--tenant", TENANTS.getFirst(),
-                  "--api-key", keyOf(TENANTS.getFirst())));
+                  "--api-key", keyOf(TENANTS.getFirst()),
+                  // Findings within seconds, and no scheduled pass doing what a test previews.
+                  "--set", "ledger:tasklane.ledger.audit.stale-queued=2s",
+                  "--set", "ledger:tasklane.ledger.audit.missing-cleanup=1s",
+                  "--set", "ledger:tasklane.ledger.maintenance.scheduled=false"));
       int index = 1;
       for (String tenant : TENANTS.subList(1, TENANTS.size())) {
         apiKey(args, index++, tenant, keyOf(tenant), tenant, "tasks:read,tasks:write,admin");

@@ -8,6 +8,7 @@ import io.tasklane.cli.output.Json;
 import io.tasklane.cli.output.Style;
 import io.tasklane.cli.output.Table;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -30,7 +31,8 @@ public final class AuditCommand extends ApiCommand {
   @Option(
       names = "--code",
       paramLabel = "CODE",
-      description = "Only findings with this code, e.g. stale_running, lost, delivery_failed.")
+      completionCandidates = Codes.class,
+      description = "Only findings with this code: ${COMPLETION-CANDIDATES}.")
   String code;
 
   @Option(names = "--limit", paramLabel = "N", description = "Show at most N findings.")
@@ -40,13 +42,32 @@ public final class AuditCommand extends ApiCommand {
   boolean json;
 
   enum Severity {
+    info,
     warn,
     error
   }
 
   static final class Severities extends ArrayList<String> {
     Severities() {
-      super(List.of("warn", "error"));
+      super(List.of("info", "warn", "error"));
+    }
+  }
+
+  static final class Codes extends ArrayList<String> {
+    Codes() {
+      super(
+          List.of(
+              "stale_queued",
+              "stale_running",
+              "lost",
+              "delivery_failed",
+              "missing_cleanup",
+              "inconsistent_timestamps",
+              "stale_waiting",
+              "stale_blocked",
+              "cancel_stuck",
+              "missing_linked_tasks",
+              "blocked_task_missing"));
     }
   }
 
@@ -62,9 +83,9 @@ public final class AuditCommand extends ApiCommand {
                         "limit", limit));
     if (json) {
       Json.print(out(), audit);
-      return ExitCodes.OK;
+    } else {
+      print(audit, style(), out());
     }
-    print(audit, style(), out());
     return ExitCodes.OK;
   }
 
@@ -76,31 +97,36 @@ public final class AuditCommand extends ApiCommand {
           style.severity(Json.text(finding, "severity")),
           Json.text(finding, "code"),
           subject(finding),
-          Ages.format(Ages.read(finding, "ageSeconds")),
+          Ages.format(Duration.ofSeconds(finding.path("ageSeconds").asLong())),
           Table.clip(Json.text(finding, "detail"), 80));
     }
     if (table.isEmpty()) {
       out.println("No findings.");
-    } else {
-      table.print(out, style);
+      return;
     }
+    table.print(out, style);
     out.println(style.dim(summary(audit)));
   }
 
-  /** "3 findings: 1 error, 2 warn" */
+  /** "3 findings (1 error, 2 warn); 2 stale_queued, 1 lost", counting those not listed too. */
   public static String summary(JsonNode audit) {
-    int findings = 0;
-    for (JsonNode ignored : Json.items(audit, "findings")) {
-      findings++;
+    JsonNode summary = audit.path("summary");
+    long total = summary.path("total").asLong();
+    List<String> severities = new ArrayList<>();
+    for (String level : List.of("error", "warn", "info")) {
+      long count = summary.path("bySeverity").path(level).asLong();
+      if (count > 0) {
+        severities.add(count + " " + level);
+      }
     }
-    JsonNode counts = audit.path("summary");
-    int total = counts.path("total").asInt(findings);
-    return "%d finding%s: %d error, %d warn"
+    List<String> codes = new ArrayList<>();
+    summary
+        .path("byCode")
+        .properties()
+        .forEach(entry -> codes.add(entry.getValue().asLong() + " " + entry.getKey()));
+    return "%d finding%s (%s); %s"
         .formatted(
-            total,
-            total == 1 ? "" : "s",
-            counts.path("error").asInt(),
-            counts.path("warn").asInt());
+            total, total == 1 ? "" : "s", String.join(", ", severities), String.join(", ", codes));
   }
 
   private static String subject(JsonNode finding) {

@@ -6,10 +6,11 @@ import io.tasklane.cli.WireValues;
 import io.tasklane.cli.output.Json;
 import io.tasklane.cli.output.RelativeTime;
 import io.tasklane.cli.output.Table;
-import io.tasklane.contracts.Executor;
 import io.tasklane.contracts.NotifyPolicy;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -65,7 +66,7 @@ public final class CronCommand extends CronJobListing {
       fields.row("Firings", Json.text(cronJob, "firings"));
       time(fields, "Created", cronJob, "createdAt");
       fields.print(out(), style());
-      JsonNode template = cronJob.get("template");
+      JsonNode template = cronJob.get("task");
       if (template != null && template.isObject()) {
         out().println();
         out().println(style().bold("Task template"));
@@ -110,23 +111,20 @@ public final class CronCommand extends CronJobListing {
     String label;
 
     @Option(
-        names = "--executor",
-        paramLabel = "EXECUTOR",
-        description = "Who runs the tasks: runner (default) or external.")
-    Executor executor;
-
-    @Option(
         names = "--notify",
         paramLabel = "POLICY",
         completionCandidates = WireValues.NotifyPolicies.class,
         description = "Notify policy of each task (default: silent): ${COMPLETION-CANDIDATES}.")
     NotifyPolicy notifyPolicy;
 
+    @Option(names = "--model", description = "The executor model of each task.")
+    String model;
+
     @Option(
-        names = "--session",
-        paramLabel = "KEY",
-        description = "Requester session key of each task.")
-    String session;
+        names = "--metadata",
+        paramLabel = "KEY=VALUE",
+        description = "Metadata of each task (repeatable).")
+    Map<String, String> metadata = new LinkedHashMap<>();
 
     @Option(names = "--disabled", description = "Create it disabled.")
     boolean disabled;
@@ -136,15 +134,20 @@ public final class CronCommand extends CronJobListing {
 
     @Override
     public Integer call() {
-      var template = Json.object().put("goal", goal);
-      putIfSet(template, "label", label);
-      putIfSet(template, "executor", executor == null ? null : executor.wire());
-      putIfSet(template, "notifyPolicy", notifyPolicy == null ? null : notifyPolicy.wire());
-      putIfSet(template, "requesterSessionKey", session);
+      var task = Json.object().put("goal", goal);
+      putIfSet(task, "label", label);
+      putIfSet(task, "notifyPolicy", notifyPolicy == null ? null : notifyPolicy.wire());
+      if (model != null) {
+        task.putObject("modelOptions").put("model", model);
+      }
+      if (!metadata.isEmpty()) {
+        var entries = task.putObject("metadata");
+        metadata.forEach(entries::put);
+      }
       var body = Json.object().put("name", name).put("cronExpression", cron);
       putIfSet(body, "timeZone", timeZone);
       body.put("enabled", !disabled);
-      body.set("template", template);
+      body.set("task", task);
       JsonNode created = api().post(CronJobs.BASE, body);
       if (json) {
         Json.print(out(), created);

@@ -5,7 +5,6 @@ import io.tasklane.cli.ExitCodes;
 import io.tasklane.cli.output.Json;
 import io.tasklane.cli.output.RelativeTime;
 import io.tasklane.cli.output.Table;
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
@@ -43,11 +42,5 @@ abstract class CronJobListing extends ApiCommand {
     }
     table.print(out(), style());
     return ExitCodes.OK;
-  }
-
-  static List<JsonNode> collect(JsonNode page) {
-    List<JsonNode> jobs = new ArrayList<>();
-    (page.isArray() ? page : page.path("items")).forEach(jobs::add);
-    return jobs;
   }
 }

@@ -19,12 +19,7 @@ final class CronJobs {
 
   static List<JsonNode> list(Api api) {
     List<JsonNode> jobs = new ArrayList<>();
-    String cursor = null;
-    do {
-      JsonNode page = api.get(BASE + Api.query("limit", 500, "cursor", cursor));
-      jobs.addAll(CronJobListing.collect(page));
-      cursor = page.isObject() ? Json.text(page, "nextCursor") : null;
-    } while (cursor != null);
+    api.get(BASE).forEach(jobs::add);
     return jobs;
   }
 

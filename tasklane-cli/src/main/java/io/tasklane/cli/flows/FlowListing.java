@@ -19,13 +19,12 @@ abstract class FlowListing extends ApiCommand {
 
   @Option(
       names = "--status",
-      split = ",",
       paramLabel = "STATUS",
       completionCandidates = WireValues.FlowStatuses.class,
-      description = "Only flows in these statuses: ${COMPLETION-CANDIDATES}.")
-  List<FlowStatus> statuses = new ArrayList<>();
+      description = "Only flows in this status: ${COMPLETION-CANDIDATES}.")
+  FlowStatus status;
 
-  @Option(names = "--limit", paramLabel = "N", description = "Show at most N flows (default 50).")
+  @Option(names = "--limit", paramLabel = "N", description = "Show at most N flows.")
   Integer limit;
 
   @Option(names = "--json", description = "Print JSON (see docs/cli.md).")
@@ -33,33 +32,24 @@ abstract class FlowListing extends ApiCommand {
 
   @Override
   public Integer call() {
-    int wanted = limit == null ? 50 : limit;
-    if (wanted < 1) {
+    if (limit != null && limit < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 1");
     }
+    JsonNode listed =
+        api()
+            .get(
+                "/api/v1/flows"
+                    + Api.query("status", status == null ? null : status.wire(), "limit", limit));
     List<JsonNode> flows = new ArrayList<>();
-    String cursor = null;
-    do {
-      JsonNode page =
-          api()
-              .get(
-                  "/api/v1/flows"
-                      + Api.query(
-                          "status", statuses.stream().map(FlowStatus::wire).toList(),
-                          "limit", Math.min(wanted - flows.size(), 500),
-                          "cursor", cursor));
-      (page.isArray() ? page : page.path("items")).forEach(flows::add);
-      cursor = Json.text(page, "nextCursor");
-    } while (cursor != null && flows.size() < wanted);
+    listed.forEach(flows::add);
     if (json) {
       var document = Json.object();
       document.putArray("items").addAll(flows);
-      document.put("nextCursor", cursor);
       Json.print(out(), document);
       return ExitCodes.OK;
     }
     if (flows.isEmpty()) {
-      out().println(statuses.isEmpty() ? "No flows." : "No flows match.");
+      out().println(status == null ? "No flows." : "No flows match.");
       return ExitCodes.OK;
     }
     Table table = Table.of("Flow", "Status", "Owner", "Blocked by", "Updated", "Goal");
@@ -73,9 +63,6 @@ abstract class FlowListing extends ApiCommand {
           Table.clip(Json.text(flow, "goal"), 48));
     }
     table.print(out(), style());
-    if (cursor != null) {
-      out().println(style().dim("Showing the newest " + flows.size() + "; more with --limit."));
-    }
     return ExitCodes.OK;
   }
 }

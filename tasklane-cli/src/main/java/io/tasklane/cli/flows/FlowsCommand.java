@@ -66,13 +66,13 @@ public final class FlowsCommand extends FlowListing {
               RelativeTime.format(at, now) + " (" + at.truncatedTo(ChronoUnit.SECONDS) + ")");
         }
       }
-      fields.print(out(), style);
-      JsonNode counts = flow.get("taskSummary");
-      if (counts != null && counts.isObject() && !counts.isEmpty()) {
+      JsonNode byStatus = flow.path("summary").path("byStatus");
+      if (byStatus.isObject() && !byStatus.isEmpty()) {
         List<String> parts = new ArrayList<>();
-        counts.properties().forEach(e -> parts.add(e.getValue().asString() + " " + e.getKey()));
-        out().println("Tasks: " + String.join(", ", parts));
+        byStatus.properties().forEach(e -> parts.add(e.getValue().asString() + " " + e.getKey()));
+        fields.row("Tasks", String.join(", ", parts));
       }
+      fields.print(out(), style);
       List<JsonNode> tasks = new ArrayList<>();
       Json.items(flow, "tasks").forEach(tasks::add);
       if (!tasks.isEmpty()) {
@@ -100,12 +100,19 @@ public final class FlowsCommand extends FlowListing {
     @Parameters(paramLabel = "FLOW_ID", description = "The flow id.")
     String flowId;
 
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the record.")
+    String reason;
+
     @Option(names = "--json", description = "Print the flow afterwards as JSON.")
     boolean json;
 
     @Override
     public Integer call() {
-      JsonNode flow = api().post("/api/v1/flows" + Api.path(flowId, "cancel"), null);
+      var body = Json.object();
+      if (reason != null) {
+        body.put("reason", reason);
+      }
+      JsonNode flow = api().post("/api/v1/flows" + Api.path(flowId, "cancel"), body);
       if (json) {
         Json.print(out(), flow);
       } else {

@@ -27,46 +27,58 @@ public final class MaintenanceCommand extends ApiCommand {
 
   @Override
   public Integer call() {
-    JsonNode result =
+    JsonNode report =
         api().post("/api/v1/maintenance" + Api.query("apply", apply ? "true" : null), null);
     if (json) {
-      Json.print(out(), result);
+      Json.print(out(), report);
       return ExitCodes.OK;
     }
+    boolean applied = "apply".equals(Json.text(report, "mode"));
     out()
         .println(
-            apply
-                ? style().bold("Maintenance applied.")
+            applied
+                ? style().bold("Maintenance applied:")
                 : style().bold("Maintenance preview") + " (nothing changed; --apply to act):");
     Table counts = Table.headless(2);
-    counts.row("Reconciled", count(result, "reconciled"));
-    counts.row("Recovered", count(result, "recovered"));
-    counts.row("Cleanup stamped", count(result, "cleanupStamped"));
-    counts.row("Pruned", count(result, "pruned"));
+    counts.row("  Reconciled", Json.text(report, "reconciled"));
+    counts.row("  Recovered", Json.text(report, "recovered"));
+    counts.row("  Cleanup stamped", Json.text(report, "cleanupStamped"));
+    counts.row("  Pruned", Json.text(report, "pruned"));
     counts.print(out(), style());
-    for (String[] audit :
-        new String[][] {{"auditBefore", "Audit before"}, {"auditAfter", "Audit after"}}) {
-      JsonNode findings = result.get(audit[0]);
-      if (findings != null && findings.isObject()) {
-        out().println();
-        out().println(style().bold(audit[1]));
-        AuditCommand.print(findings, style(), out());
-      }
+
+    Table actions = Table.of("Action", "Subject", "Detail");
+    for (JsonNode action : Json.items(report, "actions")) {
+      String task = Json.text(action, "taskId");
+      String flow = Json.text(action, "flowId");
+      actions.row(
+          Json.text(action, "action"),
+          task != null ? "task " + task : flow != null ? "flow " + flow : null,
+          Table.clip(Json.text(action, "detail"), 80));
+    }
+    if (!actions.isEmpty()) {
+      out().println();
+      actions.print(out(), style());
+    }
+
+    Table explanations = Table.of("Finding", "Count", "Maintenance");
+    for (JsonNode explanation : Json.items(report, "explanations")) {
+      explanations.row(
+          Json.text(explanation, "code"),
+          Json.text(explanation, "findings"),
+          (explanation.path("fixedByMaintenance").asBoolean() ? "fixes it: " : "leaves it: ")
+              + Table.clip(Json.text(explanation, "how"), 80));
+    }
+    if (!explanations.isEmpty()) {
+      out().println();
+      explanations.print(out(), style());
+    }
+
+    JsonNode after = report.get(applied ? "auditAfter" : "auditBefore");
+    if (after != null && after.isObject()) {
+      out().println();
+      out().println(style().bold(applied ? "Audit afterwards" : "Audit now"));
+      AuditCommand.print(after, style(), out());
     }
     return ExitCodes.OK;
-  }
-
-  private static String count(JsonNode result, String field) {
-    JsonNode value = result.get(field);
-    if (value == null || value.isNull()) {
-      return "-";
-    }
-    if (value.isArray()) {
-      return Integer.toString(value.size());
-    }
-    if (value.isObject() && value.has("count")) {
-      return value.get("count").asString();
-    }
-    return value.asString();
   }
 }
