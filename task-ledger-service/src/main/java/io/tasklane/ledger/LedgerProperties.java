@@ -15,7 +15,11 @@ public record LedgerProperties(
     @Valid @NotNull Limits limits,
     @Valid @NotNull Relay relay,
     @Valid @NotNull Events events,
-    @Valid @NotNull Paging paging) {
+    @Valid @NotNull Paging paging,
+    @Valid @NotNull Recovery recovery,
+    @Valid @NotNull Maintenance maintenance,
+    @Valid @NotNull Audit audit,
+    @Valid @NotNull Cron cron) {
 
   public record Limits(
       @Min(1) int goalChars,
@@ -30,4 +34,28 @@ public record LedgerProperties(
   public record Events(@NotNull Duration pollInterval, @NotNull Duration sseTimeout) {}
 
   public record Paging(@Min(1) int defaultLimit, @Min(1) int maxLimit) {}
+
+  public record Recovery(
+      @NotNull Duration grace, @Min(0) int maxRecoveries, @NotNull Duration redispatchAfter) {}
+
+  public record Maintenance(
+      boolean scheduled,
+      @NotNull Duration interval,
+      @NotNull Duration terminalRetention,
+      @NotNull Duration lostRetention,
+      @Min(1) int batchSize) {}
+
+  public record Audit(
+      @NotNull Duration staleQueued,
+      @NotNull Duration staleRunning,
+      @NotNull Duration missingCleanup,
+      @NotNull Duration flowStaleRunning,
+      @NotNull Duration flowStaleWaiting,
+      @NotNull Duration flowStaleBlocked,
+      @NotNull Duration cancelStuck,
+      @NotNull Duration missingLinkedTasks,
+      @Min(1) int defaultLimit,
+      @Min(1) int maxLimit) {}
+
+  public record Cron(boolean enabled, @NotNull Duration pollInterval, @Min(1) int batchSize) {}
 }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -38,7 +37,8 @@ class TaskListingTests extends LedgerTest {
 
   @Test
   void tasksAreFilteredByRuntimeFlowSessionAndLabel() {
-    UUID flow = UUID.randomUUID();
+    String flow =
+        api.post(tenant, "/api/v1/flows", "{\"goal\":\"Release\"}").json().get("flowId").asString();
     String cron =
         createTaskId("{\"goal\":\"g\",\"runtime\":\"cron\",\"label\":\"Nightly backup\"}");
     String inFlow =

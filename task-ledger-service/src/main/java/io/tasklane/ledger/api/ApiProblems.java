@@ -41,6 +41,13 @@ class ApiProblems extends ResponseEntityExceptionHandler {
     return problem(HttpStatus.NOT_FOUND, "task-not-found", "Task not found", e.getMessage());
   }
 
+  @ExceptionHandler(LedgerProblem.class)
+  ProblemDetail ledgerProblem(LedgerProblem e) {
+    ProblemDetail problem = problem(e.status(), e.slug(), e.title(), e.getMessage());
+    e.properties().forEach(problem::setProperty);
+    return problem;
+  }
+
   @ExceptionHandler(InvalidTransitionException.class)
   ProblemDetail invalidTransition(InvalidTransitionException e) {
     ProblemDetail problem =

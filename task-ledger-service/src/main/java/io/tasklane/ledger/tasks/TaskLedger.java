@@ -348,6 +348,7 @@ public class TaskLedger {
             JournalEntryType.CREATED,
             Map.of("runtime", runtime.wire(), "executor", task.executor.wire(), "goal", task.goal));
     events.lifecycle(task, TaskLifecycleEvent.TYPE_CREATED, seq, at, null);
+    transitions.created(task);
     if (task.executor == Executor.RUNNER) {
       events.dispatch(task, TaskDispatch.Reason.CREATED, at);
     }

@@ -14,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,12 +28,19 @@ class Transitions {
   private final TaskEvents events;
   private final MeterRegistry meters;
   private final Clock clock;
+  private final ApplicationEventPublisher publisher;
 
-  Transitions(Journal journal, TaskEvents events, MeterRegistry meters, Clock clock) {
+  Transitions(
+      Journal journal,
+      TaskEvents events,
+      MeterRegistry meters,
+      Clock clock,
+      ApplicationEventPublisher publisher) {
     this.journal = journal;
     this.events = events;
     this.meters = meters;
     this.clock = clock;
+    this.publisher = publisher;
   }
 
   /** Now, at the precision PostgreSQL stores, never before the task's last event. */
@@ -68,6 +76,7 @@ class Transitions {
       task.endedAt = null;
       task.leaseExpiresAt = null;
       task.runnerId = null;
+      task.cleanupAfter = null;
     }
     if (to.isTerminal() || to == TaskStatus.NEEDS_ASSISTANCE) {
       task.deliveryStatus =
@@ -92,5 +101,13 @@ class Transitions {
         .tag("to", to.wire())
         .register(meters)
         .increment();
+    publisher.publishEvent(
+        new TaskStatusChanged(task.taskId, task.tenant, task.parentFlowId, from, to));
+  }
+
+  /** Tells the features that follow task status that a task was recorded. */
+  void created(TaskEntity task) {
+    publisher.publishEvent(
+        new TaskStatusChanged(task.taskId, task.tenant, task.parentFlowId, null, task.status));
   }
 }

@@ -1,0 +1,460 @@
+package io.tasklane.ledger.maintenance;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tasklane.ledger.LedgerProperties;
+import io.tasklane.ledger.audit.Audit;
+import io.tasklane.ledger.audit.AuditReport;
+import io.tasklane.ledger.flows.Flows;
+import io.tasklane.ledger.maintenance.MaintenanceReport.Action;
+import io.tasklane.ledger.maintenance.MaintenanceReport.Explanation;
+import io.tasklane.ledger.tasks.TaskRecovery;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * One decision path for preview, apply and the schedule: {@link #plan} decides from the records
+ * what to do; preview reports the plan, apply carries it out, each step re-checking its task or
+ * flow so a plan made from an older read never undoes newer work.
+ */
+@Service
+public class Maintenance {
+
+  private static final int LISTED_ACTIONS = 200;
+  private static final String TERMINAL =
+      "('succeeded', 'failed', 'timed_out', 'cancelled', 'lost')";
+  private static final String OPEN_FLOW = "('queued', 'running', 'waiting', 'blocked')";
+  private static final String PRUNABLE =
+      """
+      t.status in %s and t.cleanup_after < :now and t.delivery_status <> 'pending'
+      and not exists (select 1 from flows f where f.flow_id = t.parent_flow_id
+                      and (f.status in %s or f.blocked_task_id = t.task_id))
+      """
+          .formatted(TERMINAL, OPEN_FLOW);
+
+  private final JdbcClient jdbc;
+  private final TaskRecovery recovery;
+  private final Flows flows;
+  private final Audit audit;
+  private final LedgerProperties properties;
+  private final MeterRegistry meters;
+  private final Clock clock;
+
+  Maintenance(
+      JdbcClient jdbc,
+      TaskRecovery recovery,
+      Flows flows,
+      Audit audit,
+      LedgerProperties properties,
+      MeterRegistry meters,
+      Clock clock) {
+    this.jdbc = jdbc;
+    this.recovery = recovery;
+    this.flows = flows;
+    this.audit = audit;
+    this.properties = properties;
+    this.meters = meters;
+    this.clock = clock;
+  }
+
+  enum Kind {
+    RECOVER,
+    MARK_LOST,
+    REDISPATCH,
+    FINISH_FLOW_CANCEL,
+    ROLL_UP_FLOW,
+    STAMP_CLEANUP,
+    PRUNE
+  }
+
+  record Decision(Kind kind, UUID taskId, UUID flowId, String detail) {}
+
+  record Plan(Instant now, List<Decision> decisions) {
+
+    int count(Kind... kinds) {
+      List<Kind> wanted = List.of(kinds);
+      return (int) decisions.stream().filter(d -> wanted.contains(d.kind())).count();
+    }
+  }
+
+  /** Runs a pass over one tenant, or over every tenant when {@code tenant} is null. */
+  public MaintenanceReport run(String tenant, boolean apply) {
+    int limit = properties.audit().maxLimit();
+    AuditReport before = audit.run(tenant, null, null, limit);
+    Plan plan = plan(tenant);
+    if (!apply) {
+      return report(MaintenanceReport.Mode.preview, plan, counts(plan), before, before);
+    }
+    int[] done = carryOut(plan);
+    AuditReport after = audit.run(tenant, null, null, limit);
+    return report(MaintenanceReport.Mode.apply, plan, done, before, after);
+  }
+
+  Plan plan(String tenant) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    var recoverySettings = properties.recovery();
+    int batch = properties.maintenance().batchSize();
+    String scope = tenant == null ? "" : " and t.tenant = :tenant";
+    List<Decision> decisions = new ArrayList<>();
+
+    query(
+            """
+            select t.task_id, t.executor, t.recoveries, t.lease_expires_at from tasks t
+            where t.status = 'running' and t.lease_expires_at < :cutoff%s
+            order by t.lease_expires_at limit :batch
+            """
+                .formatted(scope),
+            tenant,
+            now.minus(recoverySettings.grace()),
+            batch)
+        .query(
+            (rs, i) -> {
+              UUID id = rs.getObject("task_id", UUID.class);
+              String expired =
+                  "lease expired at " + rs.getTimestamp("lease_expires_at").toInstant();
+              if (rs.getString("executor").equals("external")) {
+                return new Decision(Kind.MARK_LOST, id, null, expired + "; external executor");
+              }
+              int recoveries = rs.getInt("recoveries");
+              return recoveries < recoverySettings.maxRecoveries()
+                  ? new Decision(
+                      Kind.RECOVER,
+                      id,
+                      null,
+                      "%s; recovery %d of %d"
+                          .formatted(expired, recoveries + 1, recoverySettings.maxRecoveries()))
+                  : new Decision(
+                      Kind.MARK_LOST,
+                      id,
+                      null,
+                      "%s; all %d recoveries used".formatted(expired, recoveries));
+            })
+        .list()
+        .forEach(decisions::add);
+
+    query(
+            """
+            select t.task_id, t.attempt from tasks t
+            where t.status = 'queued' and t.executor = 'runner'
+              and greatest(t.last_event_at, coalesce(t.last_dispatched_at, t.last_event_at))
+                  < :cutoff%s
+            order by t.last_event_at limit :batch
+            """
+                .formatted(scope),
+            tenant,
+            now.minus(recoverySettings.redispatchAfter()),
+            batch)
+        .query(
+            (rs, i) ->
+                new Decision(
+                    Kind.REDISPATCH,
+                    rs.getObject("task_id", UUID.class),
+                    null,
+                    "not claimed; dispatch attempt %d again".formatted(rs.getInt("attempt"))))
+        .list()
+        .forEach(decisions::add);
+
+    String flowScope = tenant == null ? "" : " and f.tenant = :tenant";
+    query(
+            """
+            select f.flow_id from flows f
+            where f.cancel_requested_at is not null and f.status <> 'cancelled'
+              and f.cancel_requested_at < :cutoff%s
+            order by f.cancel_requested_at limit :batch
+            """
+                .formatted(flowScope),
+            tenant,
+            now.minus(properties.audit().cancelStuck()),
+            batch)
+        .query(
+            (rs, i) ->
+                new Decision(
+                    Kind.FINISH_FLOW_CANCEL,
+                    null,
+                    rs.getObject("flow_id", UUID.class),
+                    "cancel its active tasks again and finalise"))
+        .list()
+        .forEach(decisions::add);
+
+    query(
+            """
+            select f.flow_id from flows f
+            where f.status = 'blocked' and f.cancel_requested_at is null
+              and (f.blocked_task_id is null or not exists (select 1 from tasks t
+                   where t.task_id = f.blocked_task_id and t.parent_flow_id = f.flow_id
+                     and t.status in ('needs_assistance', 'failed', 'timed_out')))%s
+            order by f.updated_at limit :batch
+            """
+                .formatted(flowScope),
+            tenant,
+            now,
+            batch)
+        .query(
+            (rs, i) ->
+                new Decision(
+                    Kind.ROLL_UP_FLOW,
+                    null,
+                    rs.getObject("flow_id", UUID.class),
+                    "its blocking task is gone; roll its status up again"))
+        .list()
+        .forEach(decisions::add);
+
+    query(
+            """
+            select t.task_id, t.status, t.ended_at from tasks t
+            where t.cleanup_after is null and t.ended_at is not null%s
+            order by t.ended_at limit :batch
+            """
+                .formatted(scope),
+            tenant,
+            now,
+            batch)
+        .query(
+            (rs, i) -> {
+              String status = rs.getString("status");
+              Instant cleanupAfter =
+                  rs.getTimestamp("ended_at").toInstant().plus(retention(status));
+              return new Decision(
+                  Kind.STAMP_CLEANUP,
+                  rs.getObject("task_id", UUID.class),
+                  null,
+                  "%s; cleanupAfter %s".formatted(status, cleanupAfter));
+            })
+        .list()
+        .forEach(decisions::add);
+
+    query(
+            """
+            select t.task_id, t.status, t.cleanup_after from tasks t
+            where %s%s
+            order by t.cleanup_after limit :batch
+            """
+                .formatted(PRUNABLE, scope),
+            tenant,
+            now,
+            batch)
+        .query(
+            (rs, i) ->
+                new Decision(
+                    Kind.PRUNE,
+                    rs.getObject("task_id", UUID.class),
+                    null,
+                    "%s; cleanupAfter %s passed"
+                        .formatted(
+                            rs.getString("status"), rs.getTimestamp("cleanup_after").toInstant())))
+        .list()
+        .forEach(decisions::add);
+    return new Plan(now, decisions);
+  }
+
+  /** Carries out a plan; returns {reconciled, recovered, cleanupStamped, pruned}. */
+  private int[] carryOut(Plan plan) {
+    int reconciled = 0;
+    int recovered = 0;
+    Instant leaseCutoff = plan.now().minus(properties.recovery().grace());
+    Instant redispatchCutoff = plan.now().minus(properties.recovery().redispatchAfter());
+    List<UUID> stamp = new ArrayList<>();
+    List<UUID> prune = new ArrayList<>();
+    for (Decision decision : plan.decisions()) {
+      switch (decision.kind()) {
+        case RECOVER, MARK_LOST -> {
+          var outcome =
+              recovery.reconcileExpiredLease(
+                  decision.taskId(), leaseCutoff, properties.recovery().maxRecoveries());
+          if (outcome == TaskRecovery.Outcome.RECOVERED) {
+            recovered++;
+          } else if (outcome == TaskRecovery.Outcome.LOST) {
+            reconciled++;
+          }
+        }
+        case REDISPATCH -> {
+          if (recovery.redispatch(decision.taskId(), redispatchCutoff)
+              == TaskRecovery.Outcome.REDISPATCHED) {
+            reconciled++;
+          }
+        }
+        case FINISH_FLOW_CANCEL -> {
+          flows.finishCancel(decision.flowId());
+          reconciled++;
+        }
+        case ROLL_UP_FLOW -> {
+          flows.rollUp(decision.flowId());
+          reconciled++;
+        }
+        case STAMP_CLEANUP -> stamp.add(decision.taskId());
+        case PRUNE -> prune.add(decision.taskId());
+      }
+    }
+    int stamped = stamp(stamp);
+    int pruned = prune(prune, plan.now());
+    return new int[] {reconciled, recovered, stamped, pruned};
+  }
+
+  private int stamp(List<UUID> ids) {
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    int stamped =
+        jdbc.sql(
+                """
+                update tasks set cleanup_after = ended_at + case when status = 'lost'
+                    then make_interval(secs => :lost) else make_interval(secs => :terminal) end
+                where task_id = any(:ids) and cleanup_after is null and ended_at is not null
+                """)
+            .param("lost", (double) properties.maintenance().lostRetention().toSeconds())
+            .param("terminal", (double) properties.maintenance().terminalRetention().toSeconds())
+            .param("ids", ids.toArray(UUID[]::new))
+            .update();
+    Counter.builder("tasklane.maintenance.cleanup.stamped")
+        .description("Ended tasks given a cleanupAfter time")
+        .register(meters)
+        .increment(stamped);
+    return stamped;
+  }
+
+  private int prune(List<UUID> ids, Instant now) {
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    List<UUID> pruned =
+        jdbc.sql(
+                "delete from tasks t where t.task_id = any(:ids) and "
+                    + PRUNABLE
+                    + " returning t.task_id")
+            .param("ids", ids.toArray(UUID[]::new))
+            .param("now", Timestamp.from(now))
+            .query(UUID.class)
+            .list();
+    if (!pruned.isEmpty()) {
+      jdbc.sql("delete from idempotency_keys where task_id = any(:ids)")
+          .param("ids", pruned.toArray(UUID[]::new))
+          .update();
+    }
+    Counter.builder("tasklane.maintenance.pruned")
+        .description("Task records pruned after their cleanupAfter time")
+        .register(meters)
+        .increment(pruned.size());
+    return pruned.size();
+  }
+
+  private Duration retention(String status) {
+    return status.equals("lost")
+        ? properties.maintenance().lostRetention()
+        : properties.maintenance().terminalRetention();
+  }
+
+  private JdbcClient.StatementSpec query(String sql, String tenant, Instant cutoff, int batch) {
+    return jdbc.sql(sql)
+        .param("tenant", tenant == null ? "" : tenant)
+        .param("cutoff", Timestamp.from(cutoff))
+        .param("now", Timestamp.from(cutoff))
+        .param("batch", batch);
+  }
+
+  private static int[] counts(Plan plan) {
+    return new int[] {
+      plan.count(Kind.MARK_LOST, Kind.REDISPATCH, Kind.FINISH_FLOW_CANCEL, Kind.ROLL_UP_FLOW),
+      plan.count(Kind.RECOVER),
+      plan.count(Kind.STAMP_CLEANUP),
+      plan.count(Kind.PRUNE)
+    };
+  }
+
+  private MaintenanceReport report(
+      MaintenanceReport.Mode mode, Plan plan, int[] counts, AuditReport before, AuditReport after) {
+    List<Action> actions =
+        plan.decisions().stream()
+            .limit(LISTED_ACTIONS)
+            .map(
+                d ->
+                    new Action(
+                        d.kind().name().toLowerCase(java.util.Locale.ROOT),
+                        d.taskId(),
+                        d.flowId(),
+                        d.detail()))
+            .toList();
+    List<Explanation> explanations =
+        before.summary().byCode().entrySet().stream()
+            .map(e -> explain(e.getKey(), e.getValue()))
+            .toList();
+    return new MaintenanceReport(
+        mode,
+        plan.now(),
+        counts[0],
+        counts[1],
+        counts[2],
+        counts[3],
+        actions,
+        explanations,
+        before,
+        after);
+  }
+
+  private Explanation explain(String code, long findings) {
+    var recovery = properties.recovery();
+    var retention = properties.maintenance();
+    Map.Entry<Boolean, String> how =
+        switch (code) {
+          case "stale_queued" ->
+              Map.entry(
+                  true,
+                  "runner tasks nobody claimed for %s are dispatched again (same attempt);"
+                          .formatted(recovery.redispatchAfter())
+                      + " external tasks wait for their executor to report started: cancel them"
+                      + " if it never will");
+          case "stale_running" ->
+              Map.entry(
+                  true,
+                  ("a task whose lease expired more than %s ago is queued again with attempt + 1"
+                          + " (runner tasks, up to %d recoveries) or marked lost; a task that still"
+                          + " holds a valid lease is left to its executor until the lease ends; a"
+                          + " running flow follows its tasks")
+                      .formatted(recovery.grace(), recovery.maxRecoveries()));
+          case "lost" ->
+              Map.entry(
+                  false,
+                  ("kept for inspection until cleanupAfter (lost + %s), then pruned; retry runs"
+                          + " it again")
+                      .formatted(retention.lostRetention()));
+          case "delivery_failed" ->
+              Map.entry(
+                  false,
+                  "the notifier gave up on this notification; the task's own outcome stands and"
+                      + " the record is kept until cleanupAfter so the failure can be inspected");
+          case "missing_cleanup" ->
+              Map.entry(
+                  true,
+                  "stamped with cleanupAfter: ended + %s, lost + %s"
+                      .formatted(retention.terminalRetention(), retention.lostRetention()));
+          case "inconsistent_timestamps" ->
+              Map.entry(
+                  false,
+                  "timestamps are evidence of what happened, so maintenance never rewrites them;"
+                      + " read the task's journal for the real order of events");
+          case "stale_waiting" -> Map.entry(false, "a linked task is paused: resume or cancel it");
+          case "stale_blocked" ->
+              Map.entry(
+                  false,
+                  "waits for an operator to retry or resume the blocking task, or to cancel the"
+                      + " flow");
+          case "cancel_stuck" ->
+              Map.entry(true, "its active tasks are cancelled again and the flow finalised");
+          case "missing_linked_tasks" ->
+              Map.entry(
+                  false, "no task links to this flow: link one with parentFlowId, or cancel it");
+          case "blocked_task_missing" ->
+              Map.entry(true, "the flow's status is rolled up again from the tasks it has");
+          default -> Map.entry(false, "no maintenance applies");
+        };
+    return new Explanation(code, findings, how.getKey(), how.getValue());
+  }
+}

@@ -1,0 +1,102 @@
+package io.tasklane.ledger.maintenance;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tasklane.ledger.LedgerProperties;
+import io.tasklane.ledger.audit.Audit;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs maintenance over every tenant on a schedule. Every replica schedules it; the one that gets a
+ * session advisory lock runs the pass and the others skip that turn. The lock lives on its own
+ * connection, so it goes away with a replica that dies mid-pass.
+ */
+@Component
+class ScheduledMaintenance {
+
+  private static final Logger log = LoggerFactory.getLogger(ScheduledMaintenance.class);
+  private static final long MAINTENANCE_LOCK = 0x7461736b6d61696eL;
+
+  private final Maintenance maintenance;
+  private final DataSource dataSource;
+  private final boolean scheduled;
+  private final Map<String, AtomicLong> findings = new ConcurrentHashMap<>();
+
+  ScheduledMaintenance(
+      Maintenance maintenance,
+      DataSource dataSource,
+      LedgerProperties properties,
+      MeterRegistry meters) {
+    this.maintenance = maintenance;
+    this.dataSource = dataSource;
+    this.scheduled = properties.maintenance().scheduled();
+    for (String code : Audit.CODES) {
+      AtomicLong count = new AtomicLong();
+      findings.put(code, count);
+      Gauge.builder("tasklane.audit.findings", count, AtomicLong::get)
+          .description("Audit findings across all tenants at the last scheduled maintenance pass")
+          .tag("code", code)
+          .register(meters);
+    }
+  }
+
+  @Scheduled(
+      fixedDelayString = "${tasklane.ledger.maintenance.interval}",
+      initialDelayString = "${tasklane.ledger.maintenance.interval}")
+  void pass() {
+    if (!scheduled) {
+      return;
+    }
+    try (Connection lock = dataSource.getConnection()) {
+      if (!tryLock(lock)) {
+        return;
+      }
+      try {
+        MaintenanceReport report = maintenance.run(null, true);
+        findings.forEach((code, count) -> count.set(report.auditAfter().count(code)));
+        if (report.reconciled() + report.recovered() + report.pruned() > 0) {
+          log.info(
+              "Maintenance: reconciled {}, recovered {}, stamped {}, pruned {}",
+              report.reconciled(),
+              report.recovered(),
+              report.cleanupStamped(),
+              report.pruned());
+        }
+      } finally {
+        unlock(lock);
+      }
+    } catch (SQLException | RuntimeException e) {
+      log.warn("Maintenance pass failed; the next one retries: {}", e.getMessage());
+    }
+  }
+
+  private static boolean tryLock(Connection connection) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement("select pg_try_advisory_lock(?)")) {
+      statement.setLong(1, MAINTENANCE_LOCK);
+      try (ResultSet rs = statement.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
+  private static void unlock(Connection connection) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement("select pg_advisory_unlock(?)")) {
+      statement.setLong(1, MAINTENANCE_LOCK);
+      statement.execute();
+    }
+  }
+}
