@@ -192,7 +192,11 @@ class OperationsTests {
     Run list = suite.cli(KEY, "cron");
     assertThat(list.out()).contains("nightly-digest", id, "0 0 3 * * * Europe/Berlin", "yes");
     Run show = suite.cli(KEY, "cron", "show", id);
-    assertThat(show.out()).contains("Schedule", "0 0 3 * * * Europe/Berlin", "Task template");
+    assertThat(show.out())
+        .containsPattern("Schedule +0 0 3 \\* \\* \\* Europe/Berlin")
+        .containsPattern("Task goal +Write the nightly digest")
+        .containsPattern("Notify +silent \\(the cron default\\)")
+        .containsPattern("Metadata +team=ops");
 
     assertThat(suite.cli(KEY, "cron", "disable", "nightly-digest").out())
         .isEqualTo("Disabled cron job nightly-digest.\n");

@@ -13,6 +13,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,6 +54,17 @@ final class TasklaneSuite {
 
   private static TasklaneSuite start() {
     try {
+      return startOnce();
+    } catch (IllegalStateException e) {
+      // A service jar rewritten by a concurrent build while starting fails one start; not two.
+      System.err.println("The suite did not start (" + e.getMessage() + "); starting it again");
+      return startOnce();
+    }
+  }
+
+  private static TasklaneSuite startOnce() {
+    LocalSuite suite = null;
+    try {
       var postgres = TestPostgres.get();
       var ledgerDb = postgres.database("cli_ledger");
       var notifierDb = postgres.database("cli_notifier");
@@ -68,7 +81,7 @@ final class TasklaneSuite {
                   "--services", "ledger,gateway",
                   "--gateway-port", Integer.toString(ports[0]),
                   "--ledger-port", Integer.toString(ports[1]),
-                  "--home", "..",
+                  "--home", home().toString(),
                   "--tenant", TENANTS.getFirst(),
                   "--api-key", keyOf(TENANTS.getFirst()),
                   // Findings within seconds, and no scheduled pass doing what a test previews.
@@ -81,13 +94,33 @@ final class TasklaneSuite {
       }
       apiKey(args, index++, "reader", READER_KEY, READER_TENANT, "tasks:read");
       apiKey(args, index, "writer", WRITER_KEY, READER_TENANT, "tasks:read,tasks:write");
-      LocalSuite suite = LocalSuite.fromArguments(args.toArray(String[]::new));
-      Runtime.getRuntime().addShutdownHook(new Thread(suite::stop, "tasklane-cli-test-suite"));
+      suite = LocalSuite.fromArguments(args.toArray(String[]::new));
       suite.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(suite::stop, "tasklane-cli-test-suite"));
       return new TasklaneSuite("http://localhost:" + ports[0]);
     } catch (Exception e) {
-      throw new IllegalStateException("The suite did not start", e);
+      if (suite != null) {
+        suite.stop();
+      }
+      throw new IllegalStateException("The suite did not start: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A home for the suite that holds the service modules' builds but its own logs, under {@code
+   * target/suite-home/local-suite/target/logs}.
+   */
+  private static Path home() throws Exception {
+    Path checkout = Path.of("..").toAbsolutePath().normalize();
+    Path home = Path.of("target", "suite-home").toAbsolutePath();
+    Files.createDirectories(home);
+    for (String module : List.of("task-ledger-service", "gateway-service")) {
+      Path link = home.resolve(module);
+      if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        Files.createSymbolicLink(link, checkout.resolve(module));
+      }
+    }
+    return home;
   }
 
   String url() {

@@ -65,14 +65,23 @@ public final class CronCommand extends CronJobListing {
       fields.row("Last task", Json.text(cronJob, "lastTaskId"));
       fields.row("Firings", Json.text(cronJob, "firings"));
       time(fields, "Created", cronJob, "createdAt");
+      JsonNode task = cronJob.path("task");
+      fields.row("Task goal", Table.clip(Json.text(task, "goal"), 200));
+      optional(fields, "Task label", Json.text(task, "label"));
+      String policy = Json.text(task, "notifyPolicy");
+      fields.row("Notify", policy == null ? "silent (the cron default)" : policy);
+      optional(fields, "Model", Json.text(task.path("modelOptions"), "model"));
+      task.path("metadata")
+          .properties()
+          .forEach(e -> fields.row("Metadata", e.getKey() + "=" + e.getValue().asString()));
       fields.print(out(), style());
-      JsonNode template = cronJob.get("task");
-      if (template != null && template.isObject()) {
-        out().println();
-        out().println(style().bold("Task template"));
-        out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(template));
-      }
       return ExitCodes.OK;
+    }
+
+    private static void optional(Table fields, String name, String value) {
+      if (value != null) {
+        fields.row(name, value);
+      }
     }
 
     private void time(Table fields, String name, JsonNode job, String field) {

@@ -73,10 +73,10 @@ public final class MaintenanceCommand extends ApiCommand {
       explanations.print(out(), style());
     }
 
-    JsonNode after = report.get(applied ? "auditAfter" : "auditBefore");
-    if (after != null && after.isObject()) {
+    JsonNode after = report.get("auditAfter");
+    if (applied && after != null && after.isObject()) {
       out().println();
-      out().println(style().bold(applied ? "Audit afterwards" : "Audit now"));
+      out().println(style().bold("Audit afterwards"));
       AuditCommand.print(after, style(), out());
     }
     return ExitCodes.OK;
