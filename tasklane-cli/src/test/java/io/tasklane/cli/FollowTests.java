@@ -96,6 +96,30 @@ class FollowTests {
   }
 
   @Test
+  void followExitsWithThirteenWhenMaintenanceFindsTheExecutorGoneAndTheTaskLost() throws Exception {
+    JsonNode task = externalTask("goes silent");
+    suite.startWithLease(KEY, task, 1);
+    CompletableFuture<Run> follow = followInBackground(id(task));
+    awaitLines(follow, 2);
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                suite
+                        .cli(KEY, "tasks", "maintenance", "--apply", "--json")
+                        .json()
+                        .get("reconciled")
+                        .asInt()
+                    > 0);
+
+    Run run = follow.get(60, TimeUnit.SECONDS);
+    assertThat(run.status()).isEqualTo(ExitCodes.TASK_LOST).isEqualTo(13);
+    assertThat(run.lines().getLast()).contains("running → lost");
+  }
+
+  @Test
   void anEndingThatWasRetriedSinceIsHistoryAndFollowWaitsForTheNewAttempt() throws Exception {
     JsonNode task = externalTask("fails once");
     suite.report(KEY, suite.report(KEY, task, "started", null, null), "finished", "failed", null);

@@ -23,6 +23,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The ledger behind the gateway, started once per test JVM the way the local suite starts it (a
@@ -87,7 +88,8 @@ final class TasklaneSuite {
                   // Findings within seconds, and no scheduled pass doing what a test previews.
                   "--set", "ledger:tasklane.ledger.audit.stale-queued=2s",
                   "--set", "ledger:tasklane.ledger.audit.missing-cleanup=1s",
-                  "--set", "ledger:tasklane.ledger.maintenance.scheduled=false"));
+                  "--set", "ledger:tasklane.ledger.maintenance.scheduled=false",
+                  "--set", "ledger:tasklane.ledger.recovery.grace=1s"));
       int index = 1;
       for (String tenant : TENANTS.subList(1, TENANTS.size())) {
         apiKey(args, index++, tenant, keyOf(tenant), tenant, "tasks:read,tasks:write,admin");
@@ -169,7 +171,18 @@ final class TasklaneSuite {
 
   /** An external executor's report for the task's current attempt; returns the task after it. */
   JsonNode report(String key, JsonNode task, String type, String outcome, String summary) {
-    var body = Json.object().put("type", type).put("attempt", task.get("attempt").asInt());
+    return report(key, task, Json.object().put("type", type), outcome, summary);
+  }
+
+  /** A started report whose lease runs out after {@code seconds}. */
+  JsonNode startWithLease(String key, JsonNode task, int seconds) {
+    return report(
+        key, task, Json.object().put("type", "started").put("leaseSeconds", seconds), null, null);
+  }
+
+  private JsonNode report(
+      String key, JsonNode task, ObjectNode body, String outcome, String summary) {
+    body.put("attempt", task.get("attempt").asInt());
     if (outcome != null) {
       body.put("outcome", outcome);
     }
