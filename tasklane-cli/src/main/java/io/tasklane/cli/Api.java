@@ -2,13 +2,17 @@ package io.tasklane.cli;
 
 import io.tasklane.cli.output.Json;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -107,7 +111,7 @@ public final class Api {
         }
       }
       return lastId;
-    } catch (java.io.UncheckedIOException e) {
+    } catch (UncheckedIOException e) {
       throw new CliFailure(
           "The event stream from Tasklane at %s broke off: %s"
               .formatted(baseUrl, describe(e.getCause())),
@@ -202,8 +206,7 @@ public final class Api {
     }
   }
 
-  private CliFailure failure(
-      String path, int status, java.net.http.HttpHeaders headers, String body) {
+  private CliFailure failure(String path, int status, HttpHeaders headers, String body) {
     JsonNode problem = problem(body);
     String detail = Json.text(problem, "detail");
     String title = Json.text(problem, "title");
@@ -271,8 +274,8 @@ public final class Api {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       if (cause instanceof ConnectException
           || cause instanceof UnresolvedAddressException
-          || cause instanceof java.net.UnknownHostException
-          || cause instanceof java.nio.channels.ClosedChannelException) {
+          || cause instanceof UnknownHostException
+          || cause instanceof ClosedChannelException) {
         return true;
       }
     }

@@ -1,6 +1,7 @@
 package io.tasklane.cli;
 
 import io.tasklane.cli.output.Style;
+import java.io.Console;
 import java.io.PrintWriter;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
@@ -42,13 +43,13 @@ public record Terminal(
     if (told != null) {
       return Boolean.parseBoolean(told);
     }
-    java.io.Console console = System.console();
+    Console console = System.console();
     if (console == null) {
       return false;
     }
     // Since Java 22 a console exists even when redirected; isTerminal() then tells the truth.
     try {
-      Method isTerminal = java.io.Console.class.getMethod("isTerminal");
+      Method isTerminal = Console.class.getMethod("isTerminal");
       return (boolean) isTerminal.invoke(console);
     } catch (ReflectiveOperationException e) {
       return true;

@@ -3,6 +3,7 @@ package io.tasklane.cli.output;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -55,7 +56,7 @@ public final class Json {
   public static Iterable<JsonNode> items(JsonNode node, String field) {
     JsonNode array = node == null ? null : node.get(field);
     if (array == null || !array.isArray()) {
-      return java.util.List.of();
+      return List.of();
     }
     return array;
   }

@@ -3,6 +3,7 @@ package io.tasklane.cli.output;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -31,7 +32,7 @@ public final class Table {
 
   /** A table of {@code columns} columns without a header line, for name/value listings. */
   public static Table headless(int columns) {
-    return new Table(java.util.Collections.nCopies(columns, ""), false);
+    return new Table(Collections.nCopies(columns, ""), false);
   }
 
   public Table row(String... cells) {
