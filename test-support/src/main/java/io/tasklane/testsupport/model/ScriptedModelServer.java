@@ -2,6 +2,7 @@ package io.tasklane.testsupport.model;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.tasklane.testsupport.WireJson;
 import io.tasklane.testsupport.model.RecordedRequest.Message;
 import io.tasklane.testsupport.model.RecordedRequest.WireFormat;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import tools.jackson.core.JacksonException;
 
 /**
  * A model server for tests that speaks the real wire formats: OpenAI {@code POST
@@ -179,7 +181,7 @@ public final class ScriptedModelServer implements AutoCloseable {
   }
 
   private static String error(String message) {
-    return Json.write(
+    return WireJson.write(
         Map.of("error", Map.of("message", message, "type", "scripted_error", "code", "scripted")));
   }
 
@@ -237,7 +239,7 @@ public final class ScriptedModelServer implements AutoCloseable {
             completionTokens,
             "total_tokens",
             promptTokens + completionTokens));
-    return Json.write(completion);
+    return WireJson.write(completion);
   }
 
   private static String ollamaCompletion(
@@ -266,15 +268,15 @@ public final class ScriptedModelServer implements AutoCloseable {
     completion.put("total_duration", 1000);
     completion.put("prompt_eval_count", promptTokens);
     completion.put("eval_count", completionTokens);
-    return Json.write(completion);
+    return WireJson.write(completion);
   }
 
   private static Object ollamaArguments(Reply.Call call) {
     try {
-      if (Json.parse(call.arguments()) instanceof Map<?, ?>) {
-        return new Json.RawJson(call.arguments());
+      if (WireJson.parse(call.arguments()) instanceof Map<?, ?>) {
+        return WireJson.raw(call.arguments());
       }
-    } catch (IllegalArgumentException malformed) {
+    } catch (JacksonException malformed) {
       // sent as a string below, the way a broken server would
     }
     return call.arguments();
@@ -282,7 +284,7 @@ public final class ScriptedModelServer implements AutoCloseable {
 
   @SuppressWarnings("unchecked")
   private static RecordedRequest record(WireFormat format, String body) {
-    Map<String, Object> json = (Map<String, Object>) Json.parse(body);
+    Map<String, Object> json = (Map<String, Object>) WireJson.parse(body);
     List<Message> messages = new ArrayList<>();
     for (Object raw : (List<Object>) json.getOrDefault("messages", List.of())) {
       Map<String, Object> m = (Map<String, Object>) raw;
@@ -294,7 +296,7 @@ public final class ScriptedModelServer implements AutoCloseable {
         calls.add(
             function.get("name")
                 + "("
-                + (arguments instanceof String s ? s : Json.write(arguments))
+                + (arguments instanceof String s ? s : WireJson.write(arguments))
                 + ")");
       }
       messages.add(

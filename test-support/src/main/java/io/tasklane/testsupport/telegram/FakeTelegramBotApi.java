@@ -2,6 +2,7 @@ package io.tasklane.testsupport.telegram;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.tasklane.testsupport.WireJson;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -215,7 +216,7 @@ public final class FakeTelegramBotApi implements AutoCloseable {
     }
     long messageId = messageIds.incrementAndGet();
     record(receivedAt, chatId, text, parseMode, visible, 200, messageId);
-    String chatJson = chatId.matches("-?\\d+") ? chatId : MiniJson.quote(chatId);
+    String chatJson = chatId.matches("-?\\d+") ? chatId : WireJson.quote(chatId);
     reply(
         exchange,
         200,
@@ -227,7 +228,7 @@ public final class FakeTelegramBotApi implements AutoCloseable {
             + ",\"type\":\"private\"},\"date\":"
             + receivedAt.getEpochSecond()
             + ",\"text\":"
-            + MiniJson.quote(visible)
+            + WireJson.quote(visible)
             + "}}");
   }
 
@@ -260,7 +261,7 @@ public final class FakeTelegramBotApi implements AutoCloseable {
     String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
     String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
     if (contentType != null && contentType.startsWith("application/json")) {
-      return MiniJson.readFlatObject(body);
+      return WireJson.parseFlatObject(body);
     }
     return Arrays.stream(body.split("&"))
         .filter(pair -> !pair.isEmpty())
@@ -276,7 +277,7 @@ public final class FakeTelegramBotApi implements AutoCloseable {
     return "{\"ok\":false,\"error_code\":"
         + code
         + ",\"description\":"
-        + MiniJson.quote(description)
+        + WireJson.quote(description)
         + (parameters == null ? "" : ",\"parameters\":" + parameters)
         + "}";
   }
