@@ -2,6 +2,7 @@ package io.tasklane.ledger.tasks;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.tasklane.contracts.DeliveryStatus;
 import io.tasklane.contracts.JournalEntryType;
 import io.tasklane.contracts.NotifyPolicy;
@@ -9,6 +10,7 @@ import io.tasklane.contracts.TaskLifecycleEvent;
 import io.tasklane.contracts.TaskStatus;
 import io.tasklane.ledger.api.InvalidTransitionException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -16,6 +18,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Applies a status change the state machine allows, and records it: one journal entry and one
@@ -94,15 +98,44 @@ class Transitions {
     payload.putAll(details);
     long seq = journal.append(task, at, JournalEntryType.STATUS_CHANGED, payload);
     events.lifecycle(task, TaskLifecycleEvent.TYPE_STATUS_CHANGED, seq, at, from);
-    Counter.builder("tasklane.tasks.transitions")
-        .description("Task status transitions")
-        .tag("runtime", task.runtime.wire())
-        .tag("from", from.wire())
-        .tag("to", to.wire())
-        .register(meters)
-        .increment();
+    Duration took = to.isTerminal() ? Duration.between(task.createdAt, task.endedAt) : null;
+    String runtime = task.runtime.wire();
+    afterCommit(
+        () -> {
+          Counter.builder("tasklane.tasks.transitions")
+              .description("Task status transitions")
+              .tag("runtime", runtime)
+              .tag("from", from.wire())
+              .tag("to", to.wire())
+              .register(meters)
+              .increment();
+          if (took != null) {
+            Timer.builder("tasklane.tasks.duration")
+                .description("Time from creation to a terminal status")
+                .tag("runtime", runtime)
+                .tag("status", to.wire())
+                .publishPercentileHistogram()
+                .register(meters)
+                .record(took);
+          }
+        });
     publisher.publishEvent(
         new TaskStatusChanged(task.taskId, task.tenant, task.parentFlowId, from, to));
+  }
+
+  /** Metrics count what was committed, not attempts an optimistic-lock retry rolled back. */
+  private static void afterCommit(Runnable action) {
+    if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+      action.run();
+      return;
+    }
+    TransactionSynchronizationManager.registerSynchronization(
+        new TransactionSynchronization() {
+          @Override
+          public void afterCommit() {
+            action.run();
+          }
+        });
   }
 
   /** Tells the features that follow task status that a task was recorded. */
