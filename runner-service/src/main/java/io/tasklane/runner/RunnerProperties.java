@@ -19,6 +19,7 @@ import org.springframework.validation.annotation.Validated;
  * @param runnerId how this instance names itself in claims and reports
  * @param ledgerUrl the ledger's base URL (claims and child tasks)
  * @param slots how many tasks this runner executes at once
+ * @param dispatchBatch the most dispatch records taken in one poll; their claims run in parallel
  * @param heartbeatInterval how often a running task's lease is extended
  * @param leaseDuration the lease each heartbeat asks for
  * @param runTimeout the whole-run limit when a task sets none
@@ -32,6 +33,7 @@ public record RunnerProperties(
     @NotBlank @DefaultValue("") String runnerId,
     @NotNull @DefaultValue("http://localhost:8081") URI ledgerUrl,
     @Min(1) @DefaultValue("4") int slots,
+    @Min(1) @DefaultValue("50") int dispatchBatch,
     @NotNull @DefaultValue("10s") Duration heartbeatInterval,
     @NotNull @DefaultValue("60s") Duration leaseDuration,
     @NotNull @DefaultValue("30m") Duration runTimeout,

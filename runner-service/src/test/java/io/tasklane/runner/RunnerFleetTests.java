@@ -11,7 +11,6 @@ import io.tasklane.runner.support.RunnerTest;
 import io.tasklane.testsupport.TestKafka;
 import io.tasklane.testsupport.model.Reply;
 import io.tasklane.testsupport.model.Script;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,8 +32,6 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
  * test's usual runner stops taking dispatches meanwhile.
  */
 class RunnerFleetTests extends RunnerTest {
-
-  private static final int PARTITIONS = 3;
 
   @Autowired KafkaListenerEndpointRegistry listeners;
   private final Map<String, ConfigurableApplicationContext> fleet = new HashMap<>();
@@ -52,7 +48,7 @@ class RunnerFleetTests extends RunnerTest {
                 && fleet.values().stream()
                         .mapToInt(runner -> dispatchPartitions(runner).size())
                         .sum()
-                    == PARTITIONS);
+                    == DISPATCH_PARTITIONS);
   }
 
   private static java.util.Collection<org.apache.kafka.common.TopicPartition> dispatchPartitions(
@@ -77,7 +73,7 @@ class RunnerFleetTests extends RunnerTest {
     MODELS.script(m.executor(), Script.always(Reply.text("nothing needed")));
     MODELS.script(m.verifier(), Script.always(Reply.text("YES")));
     List<TaskClaim.Granted> burst = new ArrayList<>();
-    for (int partition = 0; partition < PARTITIONS; partition++) {
+    for (int partition = 0; partition < DISPATCH_PARTITIONS; partition++) {
       for (int i = 0; i < 2; i++) {
         burst.add(
             task(
@@ -163,16 +159,6 @@ class RunnerFleetTests extends RunnerTest {
         .extracting(RunnerReport.ToolCalled::arguments)
         .containsExactly("{\"path\":\"two.txt\",\"content\":\"2\"}");
     assertThat(workspace(task).resolve("two.txt")).hasContent("2");
-  }
-
-  private static UUID taskIdOnPartition(int partition) {
-    while (true) {
-      UUID id = UUID.randomUUID();
-      byte[] key = id.toString().getBytes(StandardCharsets.UTF_8);
-      if (Utils.toPositive(Utils.murmur2(key)) % PARTITIONS == partition) {
-        return id;
-      }
-    }
   }
 
   private static ConfigurableApplicationContext startRunner(String runnerId) {

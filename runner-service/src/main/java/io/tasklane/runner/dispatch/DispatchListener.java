@@ -2,8 +2,18 @@ package io.tasklane.runner.dispatch;
 
 import io.tasklane.contracts.TaskDispatch;
 import io.tasklane.contracts.Topics;
+import io.tasklane.runner.RunnerProperties;
 import io.tasklane.runner.agent.RunningTasks;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,8 +25,9 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Takes dispatched tasks: claims each on the ledger, then acknowledges the record and runs the task
- * on its own thread. The record is only held for the claim, never while the task runs.
+ * Takes dispatched tasks a poll at a time: claims them on the ledger in parallel, runs each granted
+ * task on its own thread, then acknowledges the records. A record is only held for its claim, never
+ * while the task runs.
  */
 @Component
 class DispatchListener {
@@ -28,44 +39,90 @@ class DispatchListener {
   private final RunningTasks tasks;
   private final Slots slots;
   private final JsonMapper json;
+  private final int dispatchBatch;
 
-  DispatchListener(LedgerClient ledger, RunningTasks tasks, Slots slots, JsonMapper json) {
+  DispatchListener(
+      LedgerClient ledger,
+      RunningTasks tasks,
+      Slots slots,
+      JsonMapper json,
+      RunnerProperties properties) {
     this.ledger = ledger;
     this.tasks = tasks;
     this.slots = slots;
     this.json = json;
+    this.dispatchBatch = properties.dispatchBatch();
   }
+
+  public int getDispatchBatch() {
+    return dispatchBatch;
+  }
+
+  private record Attempt(UUID taskId, int attempt) {}
 
   @KafkaListener(
       id = Slots.DISPATCH_LISTENER,
       topics = Topics.TASK_DISPATCH,
       groupId = Topics.RUNNERS,
-      properties = {"max.poll.records=1", "auto.offset.reset=earliest"})
-  void onDispatch(ConsumerRecord<String, String> record, Acknowledgment ack) {
-    TaskDispatch dispatch;
+      batch = "true",
+      properties = {"max.poll.records=#{__listener.dispatchBatch}", "auto.offset.reset=earliest"})
+  void onDispatches(List<ConsumerRecord<String, String>> records, Acknowledgment ack) {
+    // settled.get(i) is true once record i may be acknowledged; the first record that is not
+    // settled (no slot, or its claim failed) is redelivered together with every record after it
+    List<Future<Boolean>> settled = new ArrayList<>();
+    Set<Attempt> seen = new HashSet<>();
+    try (ExecutorService claims = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (ConsumerRecord<String, String> record : records) {
+        TaskDispatch dispatch = read(record);
+        // a repeated dispatch of an attempt in the same poll is settled by the first one: claimed
+        // together, both would ask the ledger for the same attempt
+        if (dispatch == null
+            || !seen.add(new Attempt(dispatch.taskId(), dispatch.attempt()))
+            || tasks.holds(dispatch.taskId(), dispatch.attempt())) {
+          settled.add(CompletableFuture.completedFuture(true));
+          continue;
+        }
+        if (!slots.tryTake()) {
+          break;
+        }
+        settled.add(claims.submit(() -> claimAndStart(dispatch)));
+      }
+    }
+    int redeliverFrom = 0;
+    while (redeliverFrom < settled.size() && settled.get(redeliverFrom).resultNow()) {
+      redeliverFrom++;
+    }
+    if (redeliverFrom == records.size()) {
+      ack.acknowledge();
+    } else {
+      // a task claimed after this point is already running here when its record comes back, so
+      // tasks.holds acknowledges it then; one that has ended by then is refused by the ledger
+      ack.nack(redeliverFrom, REDELIVER_AFTER);
+    }
+  }
+
+  private TaskDispatch read(ConsumerRecord<String, String> record) {
     try {
-      dispatch = json.readValue(record.value(), TaskDispatch.class);
+      return json.readValue(record.value(), TaskDispatch.class);
     } catch (JacksonException e) {
       log.error(
           "Dropping unreadable dispatch record at offset {}: {}",
           record.offset(),
           e.getOriginalMessage());
-      ack.acknowledge();
-      return;
+      return null;
     }
-    if (tasks.holds(dispatch.taskId(), dispatch.attempt())) {
-      ack.acknowledge();
-      return;
-    }
-    if (!slots.tryTake()) {
-      ack.nack(REDELIVER_AFTER);
-      return;
-    }
+  }
+
+  /**
+   * Claims the dispatched attempt in the slot already taken for it; a granted task starts at once
+   * rather than after the slowest claim of the poll. True when the record may be acknowledged.
+   */
+  private boolean claimAndStart(TaskDispatch dispatch) {
     try {
       switch (ledger.claim(dispatch.taskId(), dispatch.attempt())) {
         case LedgerClient.ClaimOutcome.Granted granted -> {
-          ack.acknowledge();
           tasks.start(granted.task(), slots::release);
+          return true;
         }
         case LedgerClient.ClaimOutcome.Refused refused -> {
           log.info(
@@ -74,7 +131,7 @@ class DispatchListener {
               dispatch.attempt(),
               refused.status());
           slots.release();
-          ack.acknowledge();
+          return true;
         }
       }
     } catch (RestClientException e) {
@@ -83,7 +140,7 @@ class DispatchListener {
           dispatch.taskId(),
           e.toString());
       slots.release();
-      ack.nack(REDELIVER_AFTER);
+      return false;
     }
   }
 }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,18 +21,26 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The ledger's claim endpoint over real HTTP, with the ledger's answers: 200 with the task for the
  * offered attempt (once), 409 for an attempt already claimed or not offered, 404 for an unknown
- * task.
+ * task. A claim can be made to take a while, or to fail with 503 as an unreachable ledger would.
  */
 public final class LedgerStub implements AutoCloseable {
 
   private static final Pattern CLAIM = Pattern.compile("/internal/v1/tasks/([0-9a-f-]+)/claim");
 
-  public record Claim(UUID taskId, int attempt, String runnerId, int status) {}
+  public record Claim(
+      UUID taskId,
+      int attempt,
+      String runnerId,
+      int status,
+      long receivedNanos,
+      long answeredNanos) {}
 
   private final HttpServer server;
   private final JsonMapper json = JsonMapper.builder().build();
   private final Map<UUID, TaskClaim.Granted> offered = new ConcurrentHashMap<>();
   private final Map<UUID, Integer> claimed = new ConcurrentHashMap<>();
+  private final Map<UUID, Duration> delays = new ConcurrentHashMap<>();
+  private final Map<UUID, Integer> failures = new ConcurrentHashMap<>();
   private final List<Claim> claims = new CopyOnWriteArrayList<>();
 
   private LedgerStub(HttpServer server) {
@@ -61,6 +70,16 @@ public final class LedgerStub implements AutoCloseable {
     offered.put(task.taskId(), task);
   }
 
+  /** Claims of the task are answered only after {@code delay}. */
+  public void delayClaims(UUID taskId, Duration delay) {
+    delays.put(taskId, delay);
+  }
+
+  /** The next {@code times} claims of the task fail with 503. */
+  public void failClaims(UUID taskId, int times) {
+    failures.put(taskId, times);
+  }
+
   public List<Claim> claims() {
     return List.copyOf(claims);
   }
@@ -69,8 +88,9 @@ public final class LedgerStub implements AutoCloseable {
     return claims.stream().filter(c -> c.status() == 200).toList();
   }
 
-  private synchronized void handle(HttpExchange exchange) throws IOException {
+  private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      long received = System.nanoTime();
       Matcher m = CLAIM.matcher(exchange.getRequestURI().getPath());
       if (!m.matches() || !"POST".equals(exchange.getRequestMethod())) {
         send(exchange, 404, "{\"title\":\"Not found\"}");
@@ -78,20 +98,15 @@ public final class LedgerStub implements AutoCloseable {
       }
       UUID taskId = UUID.fromString(m.group(1));
       TaskClaim claim = json.readValue(exchange.getRequestBody(), TaskClaim.class);
-      TaskClaim.Granted task = offered.get(taskId);
-      int status;
-      if (task == null) {
-        status = 404;
-      } else if (task.attempt() != claim.attempt()
-          || claimed.get(taskId) != null && claimed.get(taskId) == claim.attempt()) {
-        status = 409;
-      } else {
-        status = 200;
-        claimed.put(taskId, claim.attempt());
-      }
-      claims.add(new Claim(taskId, claim.attempt(), claim.runnerId(), status));
+      sleep(delays.getOrDefault(taskId, Duration.ZERO));
+      int status = decide(taskId, claim);
+      claims.add(
+          new Claim(
+              taskId, claim.attempt(), claim.runnerId(), status, received, System.nanoTime()));
       if (status == 200) {
-        send(exchange, 200, json.writeValueAsString(task));
+        send(exchange, 200, json.writeValueAsString(offered.get(taskId)));
+      } else if (status == 503) {
+        send(exchange, 503, "{\"title\":\"Service unavailable\",\"status\":503}");
       } else {
         send(
             exchange,
@@ -100,6 +115,33 @@ public final class LedgerStub implements AutoCloseable {
                 + status
                 + "}");
       }
+    }
+  }
+
+  /** The ledger's compare-and-set: one claim at a time decides, however many are in flight. */
+  private synchronized int decide(UUID taskId, TaskClaim claim) {
+    int failing = failures.getOrDefault(taskId, 0);
+    if (failing > 0) {
+      failures.put(taskId, failing - 1);
+      return 503;
+    }
+    TaskClaim.Granted task = offered.get(taskId);
+    if (task == null) {
+      return 404;
+    }
+    if (task.attempt() != claim.attempt()
+        || claimed.get(taskId) != null && claimed.get(taskId) == claim.attempt()) {
+      return 409;
+    }
+    claimed.put(taskId, claim.attempt());
+    return 200;
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

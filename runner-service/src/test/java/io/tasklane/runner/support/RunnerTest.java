@@ -12,6 +12,7 @@ import io.tasklane.testsupport.TestKafka;
 import io.tasklane.testsupport.model.ScriptedModelServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -27,6 +28,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -48,6 +50,7 @@ public abstract class RunnerTest {
   protected static final LedgerStub LEDGER = LedgerStub.start();
   protected static final ReportLog REPORTS = ReportLog.start(TestKafka.get().bootstrapServers());
   protected static final Path WORKSPACES = tempDir();
+  protected static final int DISPATCH_PARTITIONS = 3;
   private static final KafkaProducer<String, String> PRODUCER =
       new KafkaProducer<>(
           Map.of(
@@ -183,6 +186,17 @@ public abstract class RunnerTest {
             null,
             "by the test",
             Instant.now()));
+  }
+
+  /** A task id whose dispatch record, keyed by it, lands on {@code partition}. */
+  protected static UUID taskIdOnPartition(int partition) {
+    while (true) {
+      UUID id = UUID.randomUUID();
+      byte[] key = id.toString().getBytes(StandardCharsets.UTF_8);
+      if (Utils.toPositive(Utils.murmur2(key)) % DISPATCH_PARTITIONS == partition) {
+        return id;
+      }
+    }
   }
 
   protected static Path workspace(TaskClaim.Granted task) {
