@@ -11,13 +11,15 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The ledger's claim endpoint and nothing else: each offered task can be claimed once, for its
- * attempt. Enough for a runner to take dispatched tasks without a ledger behind it.
+ * attempt. Enough for a runner to take dispatched tasks without a ledger behind it. Counts how many
+ * claims it was answering at once.
  */
 final class ClaimStub implements AutoCloseable {
 
@@ -26,6 +28,8 @@ final class ClaimStub implements AutoCloseable {
   private final HttpServer server;
   private final JsonMapper json = JsonMapper.builder().build();
   private final Map<UUID, TaskClaim.Granted> offered = new ConcurrentHashMap<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger maxInFlight = new AtomicInteger();
 
   private ClaimStub(HttpServer server) {
     this.server = server;
@@ -49,7 +53,13 @@ final class ClaimStub implements AutoCloseable {
     offered.put(task.taskId(), task);
   }
 
+  /** The most claims in flight at once so far. */
+  int maxInFlight() {
+    return maxInFlight.get();
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
+    maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
     try (exchange) {
       Matcher m = CLAIM.matcher(exchange.getRequestURI().getPath());
       TaskClaim.Granted task = m.matches() ? offered.remove(UUID.fromString(m.group(1))) : null;
@@ -60,6 +70,8 @@ final class ClaimStub implements AutoCloseable {
       exchange.getResponseHeaders().add("Content-Type", "application/json");
       exchange.sendResponseHeaders(task == null ? 409 : 200, body.length);
       exchange.getResponseBody().write(body);
+    } finally {
+      inFlight.decrementAndGet();
     }
   }
 

@@ -245,7 +245,8 @@ public final class RunnerBenchmark implements Callable<Integer> {
             + " (each task makes %d model calls of %s: %.0f s minimum);"
             + " peak tasks running=%.0f, reached after %.1f s;"
             + " peak heap used (sampled every 250 ms)=%.0f MB;"
-            + " heap after GC: max=%d MB over %d collections (heap size %d MB)%n",
+            + " heap after GC: max=%d MB over %d collections (heap size %d MB);"
+            + " claims in flight at once (since the runner started)=%d%n",
         ended,
         succeeded,
         tasks.size(),
@@ -258,7 +259,8 @@ public final class RunnerBenchmark implements Callable<Integer> {
         peakHeap / (1024 * 1024),
         afterGc[0],
         afterGc[1],
-        afterGc[2]);
+        afterGc[2],
+        bench.ledger().maxInFlight());
   }
 
   /** Max heap after a collection, number of collections, and the heap size, from the GC log. */
