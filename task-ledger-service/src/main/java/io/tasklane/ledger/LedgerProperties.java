@@ -36,7 +36,10 @@ public record LedgerProperties(
   public record Paging(@Min(1) int defaultLimit, @Min(1) int maxLimit) {}
 
   public record Recovery(
-      @NotNull Duration grace, @Min(0) int maxRecoveries, @NotNull Duration redispatchAfter) {}
+      @NotNull Duration grace,
+      @Min(0) int maxRecoveries,
+      @NotNull Duration redispatchAfter,
+      @Min(1) int batchSize) {}
 
   public record Maintenance(
       boolean scheduled,

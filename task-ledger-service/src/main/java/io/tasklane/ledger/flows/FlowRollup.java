@@ -63,7 +63,7 @@ class FlowRollup {
 
   /** Recomputes the flow's status from its tasks; the caller holds the flow's row lock. */
   void rollUp(FlowEntity flow) {
-    Map<String, Long> counts = counts(flow.flowId);
+    Map<String, Long> counts = counts(flow.tenant, flow.flowId);
     FlowStatus status = statusOf(flow, counts);
     UUID blockedTaskId = null;
     String blockedSummary = null;
@@ -93,9 +93,12 @@ class FlowRollup {
     return flow.updatedAt != null && now.isBefore(flow.updatedAt) ? flow.updatedAt : now;
   }
 
-  Map<String, Long> counts(UUID flowId) {
+  Map<String, Long> counts(String tenant, UUID flowId) {
     Map<String, Long> counts = new HashMap<>();
-    jdbc.sql("select status, count(*) from tasks where parent_flow_id = :flowId group by status")
+    jdbc.sql(
+            "select status, count(*) from tasks where tenant = :tenant and parent_flow_id = :flowId"
+                + " group by status")
+        .param("tenant", tenant)
         .param("flowId", flowId)
         .query((rs, i) -> counts.put(rs.getString(1), rs.getLong(2)))
         .list();
@@ -140,10 +143,12 @@ class FlowRollup {
             select task_id, status,
                    coalesce(error, status_reason, terminal_summary, status) as summary
             from tasks
-            where parent_flow_id = :flowId and status in ('needs_assistance', 'failed', 'timed_out')
+            where tenant = :tenant and parent_flow_id = :flowId
+              and status in ('needs_assistance', 'failed', 'timed_out')
             order by (task_id = :current) desc, last_event_at desc
             limit 1
             """)
+        .param("tenant", flow.tenant)
         .param("flowId", flow.flowId)
         .param("current", flow.blockedTaskId == null ? new UUID(0, 0) : flow.blockedTaskId)
         .query(

@@ -106,7 +106,7 @@ public class Flows {
             new TaskFilter(null, null, flowId, null, null),
             null,
             properties.paging().maxLimit());
-    Map<String, Long> byStatus = new TreeMap<>(rollup.counts(flowId));
+    Map<String, Long> byStatus = new TreeMap<>(rollup.counts(tenant, flowId));
     long total = byStatus.values().stream().mapToLong(Long::longValue).sum();
     return new FlowDetail(flow, linked.items(), new FlowDetail.TaskCounts(total, byStatus));
   }

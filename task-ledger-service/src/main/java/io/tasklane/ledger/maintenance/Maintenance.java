@@ -88,7 +88,7 @@ public class Maintenance {
 
   /** Runs a pass over one tenant, or over every tenant when {@code tenant} is null. */
   public MaintenanceReport run(String tenant, boolean apply) {
-    int limit = properties.audit().maxLimit();
+    int limit = properties.audit().defaultLimit();
     AuditReport before = audit.run(tenant, null, null, limit);
     Plan plan = plan(tenant);
     if (!apply) {
@@ -115,7 +115,7 @@ public class Maintenance {
                 .formatted(scope),
             tenant,
             now.minus(recoverySettings.grace()),
-            batch)
+            recoverySettings.batchSize())
         .query(
             (rs, i) -> {
               UUID id = rs.getObject("task_id", UUID.class);
@@ -152,7 +152,7 @@ public class Maintenance {
                 .formatted(scope),
             tenant,
             now.minus(recoverySettings.redispatchAfter()),
-            batch)
+            recoverySettings.batchSize())
         .query(
             (rs, i) ->
                 new Decision(
