@@ -166,6 +166,9 @@ class RunnerFleetTests extends RunnerTest {
     properties.put("spring.main.web-application-type", "none");
     properties.put("spring.kafka.bootstrap-servers", TestKafka.get().bootstrapServers());
     properties.put("tasklane.runner.runner-id", runnerId);
+    // a member that left without saying so holds up the next rebalance for a session timeout
+    properties.put("spring.kafka.consumer.properties.session.timeout.ms", "6000");
+    properties.put("spring.kafka.consumer.properties.heartbeat.interval.ms", "1000");
     properties.put("tasklane.runner.ledger-url", LEDGER.url());
     properties.put("tasklane.runner.heartbeat-interval", "300ms");
     properties.put("tasklane.runner.models.executor.provider", "openai");

@@ -34,6 +34,7 @@ class WebhookSender implements ChannelSender {
     this.timeout = properties.webhook().timeout();
     this.http =
         HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(timeout)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();

@@ -28,9 +28,14 @@ class LedgerClient {
   private final String runnerId;
 
   LedgerClient(RunnerProperties properties, RestClient.Builder builder) {
+    // HTTP/1.1 outright: while an h2c upgrade is being tried, the JDK client holds back further
+    // requests to the same host, which serialised the parallel claims of a poll
     JdkClientHttpRequestFactory requests =
         new JdkClientHttpRequestFactory(
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+            HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build());
     requests.setReadTimeout(Duration.ofSeconds(30));
     this.ledger =
         builder.clone().baseUrl(properties.ledgerUrl().toString()).requestFactory(requests).build();

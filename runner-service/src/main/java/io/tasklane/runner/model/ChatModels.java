@@ -54,7 +54,11 @@ class ChatModels {
   }
 
   private ChatModel ollama(Endpoint endpoint) {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout()).build();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(settings.connectTimeout())
+            .build();
     JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(http);
     requests.setReadTimeout(settings.httpTimeout());
     OllamaApi api =

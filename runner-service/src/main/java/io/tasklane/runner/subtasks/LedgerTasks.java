@@ -20,7 +20,10 @@ class LedgerTasks {
   LedgerTasks(RunnerProperties properties, RestClient.Builder builder) {
     JdkClientHttpRequestFactory requests =
         new JdkClientHttpRequestFactory(
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+            HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build());
     requests.setReadTimeout(Duration.ofSeconds(30));
     this.ledger =
         builder.clone().baseUrl(properties.ledgerUrl().toString()).requestFactory(requests).build();

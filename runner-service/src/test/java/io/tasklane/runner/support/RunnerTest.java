@@ -70,6 +70,8 @@ public abstract class RunnerTest {
   static void wiring(DynamicPropertyRegistry registry) {
     TestKafka.get().register(registry);
     registry.add("tasklane.runner.runner-id", () -> "runner-under-test");
+    registry.add("spring.kafka.consumer.properties.session.timeout.ms", () -> "6000");
+    registry.add("spring.kafka.consumer.properties.heartbeat.interval.ms", () -> "1000");
     registry.add("tasklane.runner.ledger-url", LEDGER::url);
     registry.add("tasklane.runner.slots", () -> 3);
     registry.add("tasklane.runner.heartbeat-interval", () -> "300ms");
