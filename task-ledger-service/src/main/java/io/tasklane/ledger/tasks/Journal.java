@@ -41,7 +41,8 @@ class Journal {
     return seq;
   }
 
-  private void insert(
+  /** Writes an entry whose sequence number the caller reserved with {@code task.nextSeq()}. */
+  void insert(
       TaskEntity task, Instant at, JournalEntryType type, Map<String, ?> payload, long seq) {
     jdbc.sql(
             """

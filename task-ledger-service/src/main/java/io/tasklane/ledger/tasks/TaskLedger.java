@@ -340,13 +340,16 @@ public class TaskLedger {
     Instant at = transitions.now(task);
     task.createdAt = at;
     task.lastEventAt = at;
+    // the creation entry's number is reserved first, so the row is inserted complete and the
+    // commit has no update to make
+    long seq = task.nextSeq();
     tasks.saveAndFlush(task);
-    long seq =
-        journal.append(
-            task,
-            at,
-            JournalEntryType.CREATED,
-            Map.of("runtime", runtime.wire(), "executor", task.executor.wire(), "goal", task.goal));
+    journal.insert(
+        task,
+        at,
+        JournalEntryType.CREATED,
+        Map.of("runtime", runtime.wire(), "executor", task.executor.wire(), "goal", task.goal),
+        seq);
     events.lifecycle(task, TaskLifecycleEvent.TYPE_CREATED, seq, at, null);
     transitions.created(task);
     if (task.executor == Executor.RUNNER) {
@@ -357,7 +360,7 @@ public class TaskLedger {
         .tag("runtime", runtime.wire())
         .register(meters)
         .increment();
-    return tasks.saveAndFlush(task);
+    return task;
   }
 
   private Optional<UUID> claimIdempotencyKey(
