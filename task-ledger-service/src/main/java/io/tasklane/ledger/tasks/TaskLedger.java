@@ -50,6 +50,7 @@ public class TaskLedger {
   private final JdbcClient jdbc;
   private final JsonMapper json;
   private final TransactionTemplate tx;
+  private final TransactionTemplate readOnly;
   private final LedgerProperties properties;
   private final MeterRegistry meters;
 
@@ -74,6 +75,8 @@ public class TaskLedger {
     this.jdbc = jdbc;
     this.json = json;
     this.tx = tx;
+    this.readOnly = new TransactionTemplate(tx.getTransactionManager());
+    this.readOnly.setReadOnly(true);
     this.properties = properties;
     this.meters = meters;
   }
@@ -102,26 +105,23 @@ public class TaskLedger {
 
   /** Resolves a task id, then a run id, then a child or requester session key. */
   public TaskView lookup(String tenant, String lookup) {
-    return tx.execute(
+    return readOnly.execute(
         status -> {
-          UUID id = parseUuid(lookup);
-          if (id != null) {
-            Optional<TaskEntity> byId = tasks.findByTaskIdAndTenant(id, tenant);
-            if (byId.isPresent()) {
-              return taskJson.view(byId.get());
-            }
-          }
-          List<UUID> byRunId = queries.idsByRunId(tenant, lookup);
-          if (byRunId.size() > 1) {
-            throw new AmbiguousLookupException(lookup, byRunId);
-          }
-          UUID found =
-              byRunId.stream()
-                  .findFirst()
-                  .or(() -> queries.idByChildSession(tenant, lookup))
-                  .or(() -> queries.newestIdByRequesterSession(tenant, lookup))
+          List<TaskQueries.Match> matches = queries.matches(tenant, lookup, parseUuid(lookup));
+          int best =
+              matches.stream()
+                  .mapToInt(TaskQueries.Match::rank)
+                  .min()
                   .orElseThrow(() -> new TaskNotFoundException(lookup));
-          return taskJson.view(load(tenant, found));
+          List<UUID> candidates =
+              matches.stream()
+                  .filter(m -> m.rank() == best)
+                  .map(TaskQueries.Match::taskId)
+                  .toList();
+          if (candidates.size() > 1) {
+            throw new AmbiguousLookupException(lookup, candidates);
+          }
+          return taskJson.view(load(tenant, candidates.getFirst()));
         });
   }
 

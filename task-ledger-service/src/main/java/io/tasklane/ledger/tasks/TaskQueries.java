@@ -16,7 +16,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -31,32 +30,31 @@ class TaskQueries {
     this.jdbc = jdbc;
   }
 
-  List<UUID> idsByRunId(String tenant, String runId) {
+  /** A task a lookup matched, and by what: 1 task id, 2 run id, 3 child session, 4 requester. */
+  record Match(UUID taskId, int rank) {}
+
+  /**
+   * Every task the lookup could mean, in one statement: by task id, by run id (up to 20), by child
+   * session key, and the newest by requester session key.
+   */
+  List<Match> matches(String tenant, String lookup, UUID asTaskId) {
     return jdbc.sql(
-            "select task_id from tasks where tenant = :tenant and run_id = :runId"
-                + " order by created_at desc, task_id desc limit 20")
+            """
+            (select task_id, 1 as rank from tasks where tenant = :tenant and task_id = :taskId)
+            union all
+            (select task_id, 2 from tasks where tenant = :tenant and run_id = :lookup
+             order by created_at desc, task_id desc limit 20)
+            union all
+            (select task_id, 3 from tasks where tenant = :tenant and child_session_key = :lookup)
+            union all
+            (select task_id, 4 from tasks where tenant = :tenant and requester_session_key = :lookup
+             order by created_at desc, task_id desc limit 1)
+            """)
         .param("tenant", tenant)
-        .param("runId", runId)
-        .query(UUID.class)
+        .param("lookup", lookup)
+        .param("taskId", asTaskId, java.sql.Types.OTHER)
+        .query((rs, i) -> new Match(rs.getObject(1, UUID.class), rs.getInt(2)))
         .list();
-  }
-
-  Optional<UUID> idByChildSession(String tenant, String key) {
-    return jdbc.sql("select task_id from tasks where tenant = :tenant and child_session_key = :key")
-        .param("tenant", tenant)
-        .param("key", key)
-        .query(UUID.class)
-        .optional();
-  }
-
-  Optional<UUID> newestIdByRequesterSession(String tenant, String key) {
-    return jdbc.sql(
-            "select task_id from tasks where tenant = :tenant and requester_session_key = :key"
-                + " order by created_at desc, task_id desc limit 1")
-        .param("tenant", tenant)
-        .param("key", key)
-        .query(UUID.class)
-        .optional();
   }
 
   /** Newest first; the cursor is the (createdAt, taskId) of the last row of the previous page. */
