@@ -39,7 +39,8 @@ public record LedgerProperties(
       @NotNull Duration grace,
       @Min(0) int maxRecoveries,
       @NotNull Duration redispatchAfter,
-      @Min(1) int batchSize) {}
+      @Min(1) int batchSize,
+      @Min(1) int parallelism) {}
 
   public record Maintenance(
       boolean scheduled,

@@ -18,6 +18,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -260,28 +266,17 @@ public class Maintenance {
   private int[] carryOut(Plan plan) {
     int reconciled = 0;
     int recovered = 0;
-    Instant leaseCutoff = plan.now().minus(properties.recovery().grace());
-    Instant redispatchCutoff = plan.now().minus(properties.recovery().redispatchAfter());
     List<UUID> stamp = new ArrayList<>();
     List<UUID> prune = new ArrayList<>();
+    for (TaskRecovery.Outcome outcome : reconcileTasks(plan)) {
+      switch (outcome) {
+        case RECOVERED -> recovered++;
+        case LOST, REDISPATCHED -> reconciled++;
+        case UNCHANGED -> {}
+      }
+    }
     for (Decision decision : plan.decisions()) {
       switch (decision.kind()) {
-        case RECOVER, MARK_LOST -> {
-          var outcome =
-              recovery.reconcileExpiredLease(
-                  decision.taskId(), leaseCutoff, properties.recovery().maxRecoveries());
-          if (outcome == TaskRecovery.Outcome.RECOVERED) {
-            recovered++;
-          } else if (outcome == TaskRecovery.Outcome.LOST) {
-            reconciled++;
-          }
-        }
-        case REDISPATCH -> {
-          if (recovery.redispatch(decision.taskId(), redispatchCutoff)
-              == TaskRecovery.Outcome.REDISPATCHED) {
-            reconciled++;
-          }
-        }
         case FINISH_FLOW_CANCEL -> {
           flows.finishCancel(decision.flowId());
           reconciled++;
@@ -292,11 +287,62 @@ public class Maintenance {
         }
         case STAMP_CLEANUP -> stamp.add(decision.taskId());
         case PRUNE -> prune.add(decision.taskId());
+        case RECOVER, MARK_LOST, REDISPATCH -> {}
       }
     }
     int stamped = stamp(stamp);
     int pruned = prune(prune, plan.now());
     return new int[] {reconciled, recovered, stamped, pruned};
+  }
+
+  /**
+   * Recovers, marks lost or dispatches again each task the plan names, each in its own transaction.
+   * Those transactions spend their time waiting for commits, so a few run at once.
+   */
+  private List<TaskRecovery.Outcome> reconcileTasks(Plan plan) {
+    Instant leaseCutoff = plan.now().minus(properties.recovery().grace());
+    Instant redispatchCutoff = plan.now().minus(properties.recovery().redispatchAfter());
+    Semaphore permits = new Semaphore(properties.recovery().parallelism());
+    List<Future<TaskRecovery.Outcome>> outcomes = new ArrayList<>();
+    try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (Decision decision : plan.decisions()) {
+        Callable<TaskRecovery.Outcome> work =
+            switch (decision.kind()) {
+              case RECOVER, MARK_LOST ->
+                  () ->
+                      recovery.reconcileExpiredLease(
+                          decision.taskId(), leaseCutoff, properties.recovery().maxRecoveries());
+              case REDISPATCH -> () -> recovery.redispatch(decision.taskId(), redispatchCutoff);
+              default -> null;
+            };
+        if (work != null) {
+          outcomes.add(
+              workers.submit(
+                  () -> {
+                    permits.acquire();
+                    try {
+                      return work.call();
+                    } finally {
+                      permits.release();
+                    }
+                  }));
+        }
+      }
+    }
+    List<TaskRecovery.Outcome> done = new ArrayList<>(outcomes.size());
+    for (Future<TaskRecovery.Outcome> outcome : outcomes) {
+      try {
+        done.add(outcome.get());
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException runtime
+            ? runtime
+            : new IllegalStateException(e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while reconciling tasks", e);
+      }
+    }
+    return done;
   }
 
   private int stamp(List<UUID> ids) {
