@@ -40,7 +40,8 @@ public record LedgerProperties(
       @Min(0) int maxRecoveries,
       @NotNull Duration redispatchAfter,
       @Min(1) int batchSize,
-      @Min(1) int parallelism) {}
+      @Min(1) int parallelism,
+      @NotNull Duration passBudget) {}
 
   public record Maintenance(
       boolean scheduled,

@@ -297,11 +297,14 @@ public class Maintenance {
 
   /**
    * Recovers, marks lost or dispatches again each task the plan names, each in its own transaction.
-   * Those transactions spend their time waiting for commits, so a few run at once.
+   * Those transactions spend their time waiting for commits, so a few run at once. Work not started
+   * within the pass budget is left for the next pass, which finds the same tasks again: a pass
+   * stays short however large the backlog.
    */
   private List<TaskRecovery.Outcome> reconcileTasks(Plan plan) {
     Instant leaseCutoff = plan.now().minus(properties.recovery().grace());
     Instant redispatchCutoff = plan.now().minus(properties.recovery().redispatchAfter());
+    long deadline = System.nanoTime() + properties.recovery().passBudget().toNanos();
     Semaphore permits = new Semaphore(properties.recovery().parallelism());
     List<Future<TaskRecovery.Outcome>> outcomes = new ArrayList<>();
     try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -321,6 +324,9 @@ public class Maintenance {
                   () -> {
                     permits.acquire();
                     try {
+                      if (System.nanoTime() > deadline) {
+                        return TaskRecovery.Outcome.UNCHANGED;
+                      }
                       return work.call();
                     } finally {
                       permits.release();
