@@ -32,6 +32,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "tasklane-local",
     mixinStandardHelpOptions = true,
+    showDefaultValues = true,
     description = "Runs Kafka and the four Tasklane services locally; Ctrl-C stops everything.")
 public final class LocalSuite implements Callable<Integer> {
 
@@ -41,10 +42,17 @@ public final class LocalSuite implements Callable<Integer> {
       description = "Admin JDBC URL of PostgreSQL; service databases are created beside it.")
   String dbUrl;
 
-  @Option(names = "--db-user", defaultValue = "${env:TASKLANE_DB_USER:-postgres}")
+  @Option(
+      names = "--db-user",
+      defaultValue = "${env:TASKLANE_DB_USER:-postgres}",
+      description = "PostgreSQL user (TASKLANE_DB_USER).")
   String dbUser;
 
-  @Option(names = "--db-password", defaultValue = "${env:TASKLANE_DB_PASSWORD:-}")
+  @Option(
+      names = "--db-password",
+      defaultValue = "${env:TASKLANE_DB_PASSWORD:-}",
+      showDefaultValue = CommandLine.Help.Visibility.NEVER,
+      description = "PostgreSQL password (TASKLANE_DB_PASSWORD).")
   String dbPassword;
 
   @Option(
@@ -57,19 +65,31 @@ public final class LocalSuite implements Callable<Integer> {
   @Option(names = "--model", description = "Model name for the executor, planner and verifier.")
   String model;
 
-  @Option(names = "--ollama-url", defaultValue = "http://localhost:11434")
+  @Option(
+      names = "--ollama-url",
+      defaultValue = "http://localhost:11434",
+      description = "Ollama, used when --model-url is not given.")
   String ollamaUrl;
 
   @Option(names = "--api-key", description = "API key for the local tenant; random when omitted.")
   String apiKey;
 
-  @Option(names = "--tenant", defaultValue = "local")
+  @Option(
+      names = "--tenant",
+      defaultValue = "local",
+      description = "Tenant of the printed API key.")
   String tenant;
 
-  @Option(names = "--kafka-port", defaultValue = "9092")
+  @Option(
+      names = "--kafka-port",
+      defaultValue = "9092",
+      description = "Port of the in-process Kafka broker (0: any free port).")
   int kafkaPort;
 
-  @Option(names = "--gateway-port", defaultValue = "8080")
+  @Option(
+      names = "--gateway-port",
+      defaultValue = "8080",
+      description = "The public port; the other services follow it.")
   int gatewayPort;
 
   @Option(names = "--ledger-port", description = "Default: gateway port + 1.")
@@ -81,10 +101,16 @@ public final class LocalSuite implements Callable<Integer> {
   @Option(names = "--notifier-port", description = "Default: gateway port + 3.")
   Integer notifierPort;
 
-  @Option(names = "--ledger-db", defaultValue = "tasklane_ledger")
+  @Option(
+      names = "--ledger-db",
+      defaultValue = "tasklane_ledger",
+      description = "The ledger's database, created when missing.")
   String ledgerDatabase;
 
-  @Option(names = "--notifier-db", defaultValue = "tasklane_notifier")
+  @Option(
+      names = "--notifier-db",
+      defaultValue = "tasklane_notifier",
+      description = "The notifier's database, created when missing.")
   String notifierDatabase;
 
   @Option(
