@@ -2,12 +2,9 @@ package io.tasklane.runner.dispatch;
 
 import io.tasklane.contracts.TaskClaim;
 import io.tasklane.runner.RunnerProperties;
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.RestClient;
@@ -27,18 +24,8 @@ class LedgerClient {
   private final RestClient ledger;
   private final String runnerId;
 
-  LedgerClient(RunnerProperties properties, RestClient.Builder builder) {
-    // HTTP/1.1 outright: while an h2c upgrade is being tried, the JDK client holds back further
-    // requests to the same host, which serialised the parallel claims of a poll
-    JdkClientHttpRequestFactory requests =
-        new JdkClientHttpRequestFactory(
-            HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build());
-    requests.setReadTimeout(Duration.ofSeconds(30));
-    this.ledger =
-        builder.clone().baseUrl(properties.ledgerUrl().toString()).requestFactory(requests).build();
+  LedgerClient(RunnerProperties properties, RestClient ledger) {
+    this.ledger = ledger;
     this.runnerId = properties.runnerId();
   }
 

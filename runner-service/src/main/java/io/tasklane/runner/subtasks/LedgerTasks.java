@@ -1,11 +1,7 @@
 package io.tasklane.runner.subtasks;
 
-import io.tasklane.runner.RunnerProperties;
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.UUID;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 
@@ -17,16 +13,8 @@ class LedgerTasks {
 
   private final RestClient ledger;
 
-  LedgerTasks(RunnerProperties properties, RestClient.Builder builder) {
-    JdkClientHttpRequestFactory requests =
-        new JdkClientHttpRequestFactory(
-            HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build());
-    requests.setReadTimeout(Duration.ofSeconds(30));
-    this.ledger =
-        builder.clone().baseUrl(properties.ledgerUrl().toString()).requestFactory(requests).build();
+  LedgerTasks(RestClient ledger) {
+    this.ledger = ledger;
   }
 
   /**
