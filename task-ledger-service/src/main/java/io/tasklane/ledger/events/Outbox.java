@@ -1,5 +1,6 @@
 package io.tasklane.ledger.events;
 
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -25,19 +26,31 @@ public class Outbox {
     this.relay = relay;
   }
 
-  public void add(String topic, UUID taskId, String tenant, Object message, Instant at) {
+  /** An outgoing message of a task, serialised, ready for an {@code outbox} row. */
+  public record Message(String topic, UUID taskId, String tenant, String payload, Instant at) {}
+
+  public Message message(String topic, UUID taskId, String tenant, Object message, Instant at) {
+    return new Message(topic, taskId, tenant, json.writeValueAsString(message), at);
+  }
+
+  public void add(Message message) {
     jdbc.sql(
             """
             insert into outbox (topic, message_key, tenant, task_id, payload, created_at)
             values (:topic, :key, :tenant, :taskId, :payload::jsonb, :at)
             """)
-        .param("topic", topic)
-        .param("key", taskId.toString())
-        .param("tenant", tenant)
-        .param("taskId", taskId)
-        .param("payload", json.writeValueAsString(message))
-        .param("at", java.sql.Timestamp.from(at))
+        .param("topic", message.topic())
+        .param("key", message.taskId().toString())
+        .param("tenant", message.tenant())
+        .param("taskId", message.taskId())
+        .param("payload", message.payload())
+        .param("at", Timestamp.from(message.at()))
         .update();
+    wakeRelayAfterCommit();
+  }
+
+  /** For writers that insert outbox rows themselves: the relay looks as soon as they commit. */
+  public void wakeRelayAfterCommit() {
     if (TransactionSynchronizationManager.isSynchronizationActive()) {
       TransactionSynchronizationManager.registerSynchronization(
           new TransactionSynchronization() {

@@ -41,8 +41,7 @@ class Journal {
     return seq;
   }
 
-  /** Writes an entry whose sequence number the caller reserved with {@code task.nextSeq()}. */
-  void insert(
+  private void insert(
       TaskEntity task, Instant at, JournalEntryType type, Map<String, ?> payload, long seq) {
     jdbc.sql(
             """

@@ -27,6 +27,15 @@ class TaskEvents {
       long seq,
       Instant at,
       io.tasklane.contracts.TaskStatus previous) {
+    outbox.add(lifecycleMessage(task, type, seq, at, previous));
+  }
+
+  Outbox.Message lifecycleMessage(
+      TaskEntity task,
+      String type,
+      long seq,
+      Instant at,
+      io.tasklane.contracts.TaskStatus previous) {
     var data =
         new TaskLifecycleEvent.Data(
             task.taskId,
@@ -50,13 +59,17 @@ class TaskEvents {
             task.error,
             taskJson.metadata(task));
     var event = TaskLifecycleEvent.of(UUID.randomUUID(), type, at, seq, data);
-    outbox.add(Topics.TASK_LIFECYCLE, task.taskId, task.tenant, event, at);
+    return outbox.message(Topics.TASK_LIFECYCLE, task.taskId, task.tenant, event, at);
   }
 
   void dispatch(TaskEntity task, TaskDispatch.Reason reason, Instant at) {
+    outbox.add(dispatchMessage(task, reason, at));
+  }
+
+  Outbox.Message dispatchMessage(TaskEntity task, TaskDispatch.Reason reason, Instant at) {
     var message =
         new TaskDispatch(UUID.randomUUID(), task.taskId, task.tenant, task.attempt, reason, at);
-    outbox.add(Topics.TASK_DISPATCH, task.taskId, task.tenant, message, at);
+    return outbox.message(Topics.TASK_DISPATCH, task.taskId, task.tenant, message, at);
   }
 
   void control(TaskEntity task, TaskControl.Command command, String reason, Instant at) {
@@ -70,6 +83,6 @@ class TaskEvents {
             task.notifyPolicy,
             reason,
             at);
-    outbox.add(Topics.TASK_CONTROL, task.taskId, task.tenant, message, at);
+    outbox.add(outbox.message(Topics.TASK_CONTROL, task.taskId, task.tenant, message, at));
   }
 }

@@ -19,6 +19,7 @@ import io.tasklane.ledger.api.AmbiguousLookupException;
 import io.tasklane.ledger.api.IdempotencyConflictException;
 import io.tasklane.ledger.api.InvalidRequestException;
 import io.tasklane.ledger.api.TaskNotFoundException;
+import io.tasklane.ledger.events.Outbox;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -45,6 +46,7 @@ public class TaskLedger {
   private final Transitions transitions;
   private final TaskEvents events;
   private final Journal journal;
+  private final InsertTask insertTask;
   private final TaskJson taskJson;
   private final TaskQueries queries;
   private final JdbcClient jdbc;
@@ -59,6 +61,7 @@ public class TaskLedger {
       Transitions transitions,
       TaskEvents events,
       Journal journal,
+      InsertTask insertTask,
       TaskJson taskJson,
       TaskQueries queries,
       JdbcClient jdbc,
@@ -70,6 +73,7 @@ public class TaskLedger {
     this.transitions = transitions;
     this.events = events;
     this.journal = journal;
+    this.insertTask = insertTask;
     this.taskJson = taskJson;
     this.queries = queries;
     this.jdbc = jdbc;
@@ -340,21 +344,17 @@ public class TaskLedger {
     Instant at = transitions.now(task);
     task.createdAt = at;
     task.lastEventAt = at;
-    // the creation entry's number is reserved first, so the row is inserted complete and the
-    // commit has no update to make
     long seq = task.nextSeq();
-    tasks.saveAndFlush(task);
-    journal.insert(
-        task,
-        at,
-        JournalEntryType.CREATED,
-        Map.of("runtime", runtime.wire(), "executor", task.executor.wire(), "goal", task.goal),
-        seq);
-    events.lifecycle(task, TaskLifecycleEvent.TYPE_CREATED, seq, at, null);
-    transitions.created(task);
+    List<Outbox.Message> messages = new ArrayList<>(2);
+    messages.add(events.lifecycleMessage(task, TaskLifecycleEvent.TYPE_CREATED, seq, at, null));
     if (task.executor == Executor.RUNNER) {
-      events.dispatch(task, TaskDispatch.Reason.CREATED, at);
+      messages.add(events.dispatchMessage(task, TaskDispatch.Reason.CREATED, at));
     }
+    insertTask.insert(
+        task,
+        Map.of("runtime", runtime.wire(), "executor", task.executor.wire(), "goal", task.goal),
+        messages);
+    transitions.created(task);
     Counter.builder("tasklane.tasks.created")
         .description("Tasks created")
         .tag("runtime", runtime.wire())
