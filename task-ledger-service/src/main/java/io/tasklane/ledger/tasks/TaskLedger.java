@@ -52,7 +52,6 @@ public class TaskLedger {
   private final JdbcClient jdbc;
   private final JsonMapper json;
   private final TransactionTemplate tx;
-  private final TransactionTemplate readOnly;
   private final LedgerProperties properties;
   private final MeterRegistry meters;
 
@@ -79,8 +78,6 @@ public class TaskLedger {
     this.jdbc = jdbc;
     this.json = json;
     this.tx = tx;
-    this.readOnly = new TransactionTemplate(tx.getTransactionManager());
-    this.readOnly.setReadOnly(true);
     this.properties = properties;
     this.meters = meters;
   }
@@ -109,24 +106,14 @@ public class TaskLedger {
 
   /** Resolves a task id, then a run id, then a child or requester session key. */
   public TaskView lookup(String tenant, String lookup) {
-    return readOnly.execute(
-        status -> {
-          List<TaskQueries.Match> matches = queries.matches(tenant, lookup, parseUuid(lookup));
-          int best =
-              matches.stream()
-                  .mapToInt(TaskQueries.Match::rank)
-                  .min()
-                  .orElseThrow(() -> new TaskNotFoundException(lookup));
-          List<UUID> candidates =
-              matches.stream()
-                  .filter(m -> m.rank() == best)
-                  .map(TaskQueries.Match::taskId)
-                  .toList();
-          if (candidates.size() > 1) {
-            throw new AmbiguousLookupException(lookup, candidates);
-          }
-          return taskJson.view(load(tenant, candidates.getFirst()));
-        });
+    List<TaskEntity> found = queries.lookup(tenant, lookup, parseUuid(lookup));
+    if (found.isEmpty()) {
+      throw new TaskNotFoundException(lookup);
+    }
+    if (found.size() > 1) {
+      throw new AmbiguousLookupException(lookup, found.stream().map(task -> task.taskId).toList());
+    }
+    return taskJson.view(found.getFirst());
   }
 
   public TaskPage list(String tenant, TaskFilter filter, String cursor, Integer limit) {

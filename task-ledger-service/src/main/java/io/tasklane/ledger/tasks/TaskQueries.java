@@ -1,7 +1,9 @@
 package io.tasklane.ledger.tasks;
 
 import io.tasklane.contracts.DeliveryStatus;
+import io.tasklane.contracts.Executor;
 import io.tasklane.contracts.NotifyPolicy;
+import io.tasklane.contracts.PlanStep;
 import io.tasklane.contracts.Runtime;
 import io.tasklane.contracts.TaskStatus;
 import io.tasklane.contracts.WireEnum;
@@ -19,42 +21,110 @@ import java.util.Map;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Read-side queries written as plain SQL: keyset paging and the lookups. */
 @Component
 class TaskQueries {
 
-  private final JdbcClient jdbc;
+  private static final TypeReference<List<PlanStep>> PLAN = new TypeReference<>() {};
 
-  TaskQueries(JdbcClient jdbc) {
+  private final JdbcClient jdbc;
+  private final JsonMapper json;
+
+  TaskQueries(JdbcClient jdbc, JsonMapper json) {
     this.jdbc = jdbc;
+    this.json = json;
   }
 
-  /** A task a lookup matched, and by what: 1 task id, 2 run id, 3 child session, 4 requester. */
-  record Match(UUID taskId, int rank) {}
-
   /**
-   * Every task the lookup could mean, in one statement: by task id, by run id (up to 20), by child
-   * session key, and the newest by requester session key.
+   * Every task the lookup could mean at its best rank, with its plan, in one statement. Ranks: task
+   * id, then run id (up to 20, newest first), then child session key, then the newest task of a
+   * requester session key. More than one row means the lookup is ambiguous.
    */
-  List<Match> matches(String tenant, String lookup, UUID asTaskId) {
+  List<TaskEntity> lookup(String tenant, String lookup, UUID asTaskId) {
     return jdbc.sql(
             """
-            (select task_id, 1 as rank from tasks where tenant = :tenant and task_id = :taskId)
-            union all
-            (select task_id, 2 from tasks where tenant = :tenant and run_id = :lookup
-             order by created_at desc, task_id desc limit 20)
-            union all
-            (select task_id, 3 from tasks where tenant = :tenant and child_session_key = :lookup)
-            union all
-            (select task_id, 4 from tasks where tenant = :tenant and requester_session_key = :lookup
-             order by created_at desc, task_id desc limit 1)
+            with matches as (
+              (select task_id, 1 as rank from tasks where tenant = :tenant and task_id = :taskId)
+              union all
+              (select task_id, 2 from tasks where tenant = :tenant and run_id = :lookup
+               order by created_at desc, task_id desc limit 20)
+              union all
+              (select task_id, 3 from tasks where tenant = :tenant and child_session_key = :lookup)
+              union all
+              (select task_id, 4 from tasks where tenant = :tenant and requester_session_key = :lookup
+               order by created_at desc, task_id desc limit 1)
+            )
+            select t.*,
+              (select json_agg(json_build_object('index', p.step_index,
+                 'description', p.description, 'doneWhen', p.done_when, 'status', p.status,
+                 'attempts', p.attempts, 'verdict', p.verdict) order by p.step_index)
+               from plan_steps p where p.task_id = t.task_id)::text as plan_json
+            from tasks t
+            where t.tenant = :tenant
+              and t.task_id in (select task_id from matches
+                                where rank = (select min(rank) from matches))
+            order by t.created_at desc, t.task_id desc
             """)
         .param("tenant", tenant)
         .param("lookup", lookup)
         .param("taskId", asTaskId, java.sql.Types.OTHER)
-        .query((rs, i) -> new Match(rs.getObject(1, UUID.class), rs.getInt(2)))
+        .query(this::task)
         .list();
+  }
+
+  private TaskEntity task(ResultSet rs, int row) throws SQLException {
+    TaskEntity task = new TaskEntity();
+    task.taskId = rs.getObject("task_id", UUID.class);
+    task.tenant = rs.getString("tenant");
+    task.runtime = WireEnum.parse(Runtime.class, rs.getString("runtime"));
+    task.executor = WireEnum.parse(Executor.class, rs.getString("executor"));
+    task.label = rs.getString("label");
+    task.goal = rs.getString("goal");
+    task.status = WireEnum.parse(TaskStatus.class, rs.getString("status"));
+    task.statusReason = rs.getString("status_reason");
+    task.deliveryStatus = WireEnum.parse(DeliveryStatus.class, rs.getString("delivery_status"));
+    task.notifyPolicy = WireEnum.parse(NotifyPolicy.class, rs.getString("notify_policy"));
+    task.requesterSessionKey = rs.getString("requester_session_key");
+    task.ownerKey = rs.getString("owner_key");
+    task.childSessionKey = rs.getString("child_session_key");
+    task.runId = rs.getString("run_id");
+    task.parentFlowId = rs.getObject("parent_flow_id", UUID.class);
+    task.parentTaskId = rs.getObject("parent_task_id", UUID.class);
+    task.attempt = rs.getInt("attempt");
+    task.runnerId = rs.getString("runner_id");
+    task.leaseExpiresAt = instant(rs, "lease_expires_at");
+    task.currentStep = rs.getInt("current_step");
+    task.resumeContext = rs.getString("resume_context");
+    task.modelOptions = rs.getString("model_options");
+    task.runTimeoutSeconds = rs.getObject("run_timeout_seconds", Integer.class);
+    task.createdAt = instant(rs, "created_at");
+    task.startedAt = instant(rs, "started_at");
+    task.lastEventAt = instant(rs, "last_event_at");
+    task.endedAt = instant(rs, "ended_at");
+    task.cleanupAfter = instant(rs, "cleanup_after");
+    task.error = rs.getString("error");
+    task.progressSummary = rs.getString("progress_summary");
+    task.terminalSummary = rs.getString("terminal_summary");
+    task.metadata = rs.getString("metadata");
+    task.journalSeq = rs.getLong("journal_seq");
+    task.recoveries = rs.getInt("recoveries");
+    task.version = rs.getLong("version");
+    String plan = rs.getString("plan_json");
+    if (plan != null) {
+      for (PlanStep step : json.readValue(plan, PLAN)) {
+        task.plan.add(new PlanStepRow(step));
+      }
+    }
+    task.markStored();
+    return task;
+  }
+
+  private static Instant instant(ResultSet rs, String column) throws SQLException {
+    Timestamp at = rs.getTimestamp(column);
+    return at == null ? null : at.toInstant();
   }
 
   /** Newest first; the cursor is the (createdAt, taskId) of the last row of the previous page. */
