@@ -44,6 +44,20 @@ class DeliveryReportTests extends LedgerTest {
         .isEqualTo("chat not found");
   }
 
+  @Test
+  void aDeliveryReportNamingAnotherTenantChangesNothing() {
+    String id = finishedTask();
+
+    send(id, "someone-else", DeliveryStatus.FAILED, "forged");
+    send(id, DeliveryStatus.DELIVERED, null);
+
+    JsonNode task = awaitTask(id, t -> t.get("deliveryStatus").asString().equals("delivered"));
+    assertThat(journalOfType(id, "delivery"))
+        .extracting(e -> e.get("payload").get("outcome").asString())
+        .containsExactly("delivered");
+    assertThat(task.get("status").asString()).isEqualTo("succeeded");
+  }
+
   private String finishedTask() {
     String id = createTaskId("{\"goal\":\"Tell me when done\"}");
     claim(id, 1);
@@ -55,12 +69,17 @@ class DeliveryReportTests extends LedgerTest {
   }
 
   private DeliveryReport send(String taskId, DeliveryStatus outcome, String reason) {
+    return send(taskId, tenant, outcome, reason);
+  }
+
+  private DeliveryReport send(
+      String taskId, String reportTenant, DeliveryStatus outcome, String reason) {
     var report =
         new DeliveryReport(
             UUID.randomUUID(),
             UUID.randomUUID(),
             UUID.fromString(taskId),
-            tenant,
+            reportTenant,
             DeliveryChannel.TELEGRAM,
             outcome,
             reason,

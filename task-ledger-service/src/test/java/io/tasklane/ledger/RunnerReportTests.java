@@ -131,6 +131,21 @@ class RunnerReportTests extends LedgerTest {
   }
 
   @Test
+  void nulCharactersFromAModelAreStoredAsReplacementCharacters() {
+    var runner = runningTask("{\"goal\":\"Echo a binary file\"}");
+    runner.send(runner.toolCalled(0, "read_file", "{\"path\":\"a\u0000b\"}"));
+    runner.send(
+        runner.finished(TaskStatus.SUCCEEDED, "read a\u0000b, literally \\u0000 in text", null));
+
+    JsonNode task = awaitTask(runner.taskId(), t -> t.get("status").asString().equals("succeeded"));
+
+    assertThat(task.get("terminalSummary").asString())
+        .isEqualTo("read a\ufffdb, literally \\u0000 in text");
+    JsonNode toolCall = journalOfType(runner.taskId(), "tool_call").getFirst();
+    assertThat(toolCall.get("payload").get("arguments").asString()).contains("a\ufffdb");
+  }
+
+  @Test
   void aReportWithAStaleAttemptIsIgnoredAndCounted() {
     String id = createTaskId("{\"goal\":\"Fenced\"}");
     api.post(tenant, "/api/v1/tasks/" + id + "/cancel", null);

@@ -4,6 +4,7 @@ import io.tasklane.contracts.DeliveryReport;
 import io.tasklane.contracts.RunnerReport;
 import io.tasklane.contracts.Topics;
 import io.tasklane.ledger.tasks.RunnerSide;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -16,6 +17,9 @@ import tools.jackson.databind.json.JsonMapper;
 class ReportListeners {
 
   private static final Logger log = LoggerFactory.getLogger(ReportListeners.class);
+
+  /** A JSON {@code \\u0000} escape, not one whose backslash is itself escaped. */
+  private static final Pattern NUL_ESCAPE = Pattern.compile("(?<!\\\\)((?:\\\\\\\\)*)\\\\u0000");
 
   private final RunnerSide runnerSide;
   private final JsonMapper json;
@@ -31,7 +35,7 @@ class ReportListeners {
   void onRunnerReport(String payload) {
     RunnerReport report;
     try {
-      report = json.readValue(payload, RunnerReport.class);
+      report = json.readValue(withoutNul(payload), RunnerReport.class);
     } catch (JacksonException e) {
       log.warn("Skipped unreadable runner report: {}", e.getOriginalMessage());
       return;
@@ -51,5 +55,16 @@ class ReportListeners {
       return;
     }
     runnerSide.apply(report);
+  }
+
+  /**
+   * Model output may contain NUL characters, which PostgreSQL stores in neither text nor jsonb.
+   * They become U+FFFD, so such a report is applied instead of failing on every redelivery.
+   */
+  static String withoutNul(String payload) {
+    if (!payload.contains("\\u0000")) {
+      return payload;
+    }
+    return NUL_ESCAPE.matcher(payload).replaceAll("$1\\\\ufffd");
   }
 }

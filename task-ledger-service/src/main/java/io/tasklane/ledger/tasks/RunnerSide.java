@@ -149,7 +149,8 @@ public class RunnerSide {
             return;
           }
           TaskEntity task = tasks.findById(report.taskId()).orElse(null);
-          if (task == null) {
+          if (task == null || !task.tenant.equals(report.tenant())) {
+            log.info("Ignored delivery report for unknown task {}", report.taskId());
             return;
           }
           task.deliveryStatus = report.outcome();
