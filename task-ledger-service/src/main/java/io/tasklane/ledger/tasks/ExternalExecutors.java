@@ -13,9 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpStatus;
-import org.springframework.resilience.annotation.Retryable;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -51,11 +49,7 @@ public class ExternalExecutors {
     this.defaultLease = properties.lease();
   }
 
-  @Retryable(
-      includes = OptimisticLockingFailureException.class,
-      maxRetries = 5,
-      delay = 5,
-      jitter = 5)
+  @RetryOnConflict
   public TaskView report(String tenant, UUID taskId, ExternalReport report) {
     if (report.attempt() == null) {
       throw new InvalidRequestException(

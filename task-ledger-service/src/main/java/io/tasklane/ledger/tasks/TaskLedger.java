@@ -31,9 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.resilience.annotation.Retryable;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
@@ -136,11 +134,7 @@ public class TaskLedger {
         });
   }
 
-  @Retryable(
-      includes = OptimisticLockingFailureException.class,
-      maxRetries = 5,
-      delay = 5,
-      jitter = 5)
+  @RetryOnConflict
   public TaskView cancel(String tenant, UUID taskId, String reason) {
     return change(
         tenant,
@@ -159,11 +153,7 @@ public class TaskLedger {
    * Pauses a queued task at once; a running runner task is asked to pause at its next safe point
    * and stays running until the runner reports it paused.
    */
-  @Retryable(
-      includes = OptimisticLockingFailureException.class,
-      maxRetries = 5,
-      delay = 5,
-      jitter = 5)
+  @RetryOnConflict
   public TaskView pause(String tenant, UUID taskId) {
     return change(
         tenant,
@@ -181,11 +171,7 @@ public class TaskLedger {
   }
 
   /** Queues a paused or stuck task again, from its resume context, with a new attempt. */
-  @Retryable(
-      includes = OptimisticLockingFailureException.class,
-      maxRetries = 5,
-      delay = 5,
-      jitter = 5)
+  @RetryOnConflict
   public TaskView resume(String tenant, UUID taskId, String message) {
     return change(
         tenant,
@@ -209,11 +195,7 @@ public class TaskLedger {
   }
 
   /** Runs a failed, timed-out, cancelled or lost task again: same task, attempt + 1. */
-  @Retryable(
-      includes = OptimisticLockingFailureException.class,
-      maxRetries = 5,
-      delay = 5,
-      jitter = 5)
+  @RetryOnConflict
   public TaskView retry(String tenant, UUID taskId) {
     return change(
         tenant,
@@ -221,11 +203,7 @@ public class TaskLedger {
         task -> requeue(task, Trigger.RETRY, "retried by operator", TaskDispatch.Reason.RETRY));
   }
 
-  @Retryable(
-      includes = OptimisticLockingFailureException.class,
-      maxRetries = 5,
-      delay = 5,
-      jitter = 5)
+  @RetryOnConflict
   public TaskView changeNotifyPolicy(String tenant, UUID taskId, NotifyPolicy policy) {
     return change(
         tenant,
