@@ -78,4 +78,19 @@ class EventReplayAfterRestartTests {
       }
     }
   }
+
+  @Test
+  void stoppingALedgerEndsItsOpenStreamsRatherThanWaitingOutTheShutdownTimeout() {
+    try (var ledger = LedgerProcess.start(DATABASE, "server.shutdown=graceful");
+        var stream = SseClient.open(ledger.api(), tenant, "/api/v1/events", null)) {
+      assertThat(stream.status()).isEqualTo(200);
+      long started = System.nanoTime();
+
+      ledger.close();
+
+      // the web server's graceful shutdown would wait up to 30 s for a stream left open
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+      await().atMost(Duration.ofSeconds(5)).until(stream::ended);
+    }
+  }
 }

@@ -3,6 +3,7 @@ package io.tasklane.ledger;
 import io.tasklane.testsupport.TestKafka;
 import io.tasklane.testsupport.TestPostgres;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -30,7 +31,9 @@ public final class LedgerProcess implements AutoCloseable {
     settings.add("spring.kafka.bootstrap-servers=" + TestKafka.get().bootstrapServers());
     settings.add("spring.kafka.listener.auto-startup=false");
     settings.add("server.port=0");
-    settings.add("server.shutdown=immediate");
+    if (Arrays.stream(properties).noneMatch(property -> property.startsWith("server.shutdown="))) {
+      settings.add("server.shutdown=immediate");
+    }
     settings.add("tasklane.ledger.relay.interval=50ms");
     settings.add("tasklane.ledger.events.poll-interval=50ms");
     settings.addAll(List.of(properties));

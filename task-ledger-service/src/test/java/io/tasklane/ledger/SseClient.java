@@ -57,6 +57,11 @@ public final class SseClient implements AutoCloseable {
     return List.copyOf(events);
   }
 
+  /** Whether the server ended the stream. */
+  public boolean ended() {
+    return !reader.isAlive();
+  }
+
   public List<Long> ids() {
     return events.stream().map(Event::id).toList();
   }

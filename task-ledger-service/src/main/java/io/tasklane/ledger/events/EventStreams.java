@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -16,9 +17,13 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * Fans published lifecycle events out to open SSE connections. One poller per ledger replica reads
  * what was published since it last looked, whichever replica published it; each subscriber first
  * replays from storage, then follows live, never sending a sequence twice.
+ *
+ * <p>On shutdown the streams are ended before the web server drains its requests: an open stream
+ * would otherwise hold the graceful shutdown for its whole timeout, and a client resumes with
+ * {@code Last-Event-ID} on another replica without missing anything.
  */
 @Component
-class EventStreams {
+class EventStreams implements SmartLifecycle {
 
   private static final int BATCH = 1000;
 
@@ -27,12 +32,33 @@ class EventStreams {
   private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
   private volatile long polledUpTo;
   private long lastKeepAlive = System.nanoTime();
+  private volatile boolean running;
 
   EventStreams(JdbcClient jdbc, LedgerProperties properties) {
     this.jdbc = jdbc;
     this.settings = properties.events();
     // From before the first subscriber can connect: whatever is published later is fanned out.
     this.polledUpTo = latestSequence();
+  }
+
+  @Override
+  public void start() {
+    running = true;
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    for (Subscriber subscriber : subscribers) {
+      synchronized (subscriber) {
+        subscriber.end();
+      }
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
   }
 
   record Published(long sequence, String tenant, UUID taskId, String payload) {}
@@ -163,6 +189,13 @@ class EventStreams {
         emitter.send(SseEmitter.event().comment(text));
       } catch (IOException | IllegalStateException e) {
         close();
+      }
+    }
+
+    void end() {
+      if (!closed) {
+        close();
+        emitter.complete();
       }
     }
 
