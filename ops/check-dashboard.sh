@@ -90,9 +90,18 @@ SUFFIXES = {
     "summary": ["_count", "_sum", "_max", "_bucket"],
     "gauge": [""],
 }
+# The Prometheus client strips the suffixes OpenMetrics reserves from a meter's name before it adds
+# its own: a counter "tasklane.tasks.created" is exported as tasklane_tasks_total.
+RESERVED = (".total", ".created", ".bucket", ".info")
+problems = []
 prometheus = {}  # prometheus name -> micrometer name
 for name, meter in meters.items():
     kind = meter["kind"].rstrip("?")
+    if name.endswith(RESERVED):
+        problems.append(
+            f"{meter['file']}: meter {name} ends in a suffix OpenMetrics reserves; "
+            "Prometheus would export it under another name"
+        )
     for suffix in SUFFIXES[kind]:
         prometheus[name.replace(".", "_") + suffix] = name
 
@@ -116,7 +125,6 @@ def histogram_configured(name, text):
 
 # --- names used by the dashboards and rules ------------------------------------------------
 USED = re.compile(r"\btasklane_[a-z0-9_]*[a-z0-9]\b")
-problems = []
 used_total = set()
 for path in sys.argv[1:]:
     text = open(path, encoding="utf-8").read()

@@ -117,9 +117,14 @@ class FlowTests extends OperationsTest {
           .containsExactly(running + ":cancel");
     }
 
+    double created = counter("tasklane_tasks_creations_total", "runtime", "subagent");
+    assertThat(created).as("the two tasks of this flow were counted").isGreaterThanOrEqualTo(2);
     var refused = api.post(tenant, "/api/v1/tasks", linked(flowId, "One more part"));
     assertThat(refused.status()).as(refused.body()).isEqualTo(409);
     assertThat(refused.json().get("type").asString()).endsWith("/flow-cancelled");
+    assertThat(counter("tasklane_tasks_creations_total", "runtime", "subagent"))
+        .as("a refused create is not counted")
+        .isEqualTo(created);
     assertThat(flow(flowId).get("summary").get("total").asInt()).isEqualTo(2);
     var again = api.post(tenant, "/api/v1/flows/" + flowId + "/cancel", null);
     assertThat(again.status()).isEqualTo(200);

@@ -133,13 +133,18 @@ public abstract class LedgerTest {
 
   /** The {@code tasklane.reports.ignored} counter for {@code reason}, read from Prometheus. */
   protected double ignoredReports(String reason) {
+    return counter("tasklane_reports_ignored_total", "reason", reason);
+  }
+
+  /** A counter summed over the series with {@code label="value"}, read from Prometheus. */
+  protected double counter(String name, String label, String value) {
     var scrape = api.get(null, "/actuator/prometheus");
     assertThat(scrape.status()).isEqualTo(200);
     return scrape
         .body()
         .lines()
-        .filter(line -> line.startsWith("tasklane_reports_ignored_total{"))
-        .filter(line -> line.contains("reason=\"" + reason + "\""))
+        .filter(line -> line.startsWith(name + "{"))
+        .filter(line -> line.contains(label + "=\"" + value + "\""))
         .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
         .sum();
   }

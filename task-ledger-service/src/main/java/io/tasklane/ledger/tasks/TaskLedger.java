@@ -320,11 +320,13 @@ public class TaskLedger {
         Map.of("runtime", runtime.wire(), "executor", task.executor.wire(), "goal", task.goal),
         messages);
     transitions.created(task);
-    Counter.builder("tasklane.tasks.created")
-        .description("Tasks created")
-        .tag("runtime", runtime.wire())
-        .register(meters)
-        .increment();
+    Transitions.afterCommit(
+        () ->
+            Counter.builder("tasklane.tasks.creations")
+                .description("Tasks created")
+                .tag("runtime", runtime.wire())
+                .register(meters)
+                .increment());
     return task;
   }
 

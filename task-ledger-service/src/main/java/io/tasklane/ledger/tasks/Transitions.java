@@ -124,7 +124,7 @@ class Transitions {
   }
 
   /** Metrics count what was committed, not attempts an optimistic-lock retry rolled back. */
-  private static void afterCommit(Runnable action) {
+  static void afterCommit(Runnable action) {
     if (!TransactionSynchronizationManager.isSynchronizationActive()) {
       action.run();
       return;
