@@ -10,12 +10,12 @@ import io.tasklane.testsupport.model.ScriptedModelServer;
 import io.tasklane.testsupport.telegram.FakeTelegramBotApi;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,34 +54,23 @@ class SuiteEndToEndTests {
     var postgres = TestPostgres.get();
     var ledgerDb = postgres.database("e2e_ledger");
     var notifierDb = postgres.database("e2e_notifier");
-    int[] ports = freePorts(4);
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--db-url", ledgerDb.jdbcUrl(),
-                "--db-user", ledgerDb.username(),
-                "--db-password", ledgerDb.password(),
-                "--ledger-db", ledgerDb.name(),
-                "--notifier-db", notifierDb.name(),
-                "--kafka-port", "0",
-                "--gateway-port", Integer.toString(ports[0]),
-                "--ledger-port", Integer.toString(ports[1]),
-                "--runner-port", Integer.toString(ports[2]),
-                "--notifier-port", Integer.toString(ports[3]),
-                "--model-url", models.openAiBaseUrl(),
-                "--model", "e2e-default",
-                "--home", "..",
-                "--tenant", "acme",
-                "--api-key", ACME_KEY,
-                "--set", "notifier:tasklane.notifier.telegram.base-url=" + telegram.baseUrl(),
-                "--set", "notifier:tasklane.notifier.telegram.bot-token=" + telegram.token(),
-                "--set", "notifier:tasklane.notifier.webhook.allowed-hosts=127.0.0.1",
-                "--set", "notifier:tasklane.notifier.delivery.initial-backoff=200ms"));
-    extraKey(args, 1, "acme-reader", ACME_READER_KEY, "acme", "tasks:read");
-    extraKey(args, 2, "globex", GLOBEX_KEY, "globex", "tasks:read,tasks:write");
-    suite = LocalSuite.fromArguments(args.toArray(String[]::new));
+    suite =
+        LocalSuite.fromArguments(
+            SuiteArguments.allServices()
+                .postgres(ledgerDb.jdbcUrl(), ledgerDb.username(), ledgerDb.password())
+                .databases(ledgerDb.name(), notifierDb.name())
+                .model(models.openAiBaseUrl(), "e2e-default")
+                .home(Path.of(".."))
+                .tenant("acme", ACME_KEY)
+                .set("notifier", "tasklane.notifier.telegram.base-url", telegram.baseUrl())
+                .set("notifier", "tasklane.notifier.telegram.bot-token", telegram.token())
+                .set("notifier", "tasklane.notifier.webhook.allowed-hosts", "127.0.0.1")
+                .set("notifier", "tasklane.notifier.delivery.initial-backoff", "200ms")
+                .apiKey("acme-reader", ACME_READER_KEY, "acme", "tasks:read")
+                .apiKey("globex", GLOBEX_KEY, "globex", "tasks:read,tasks:write")
+                .toArray());
     assertThat(suite.start()).isEqualTo(ACME_KEY);
-    gateway = "http://localhost:" + ports[0];
+    gateway = "http://localhost:" + suite.port("gateway");
   }
 
   @AfterAll
@@ -332,31 +321,5 @@ class SuiteEndToEndTests {
       request.header("Authorization", "Bearer " + key);
     }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static void extraKey(
-      List<String> args, int index, String name, String key, String tenant, String scopes)
-      throws Exception {
-    String prefix = "gateway:tasklane.gateway.api-keys[" + index + "].";
-    args.addAll(
-        List.of(
-            "--set", prefix + "name=" + name,
-            "--set", prefix + "hash=" + LocalSuite.sha256(key),
-            "--set", prefix + "tenant=" + tenant,
-            "--set", prefix + "scopes=" + scopes));
-  }
-
-  private static int[] freePorts(int count) throws Exception {
-    int[] ports = new int[count];
-    List<ServerSocket> sockets = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      ServerSocket socket = new ServerSocket(0);
-      sockets.add(socket);
-      ports[i] = socket.getLocalPort();
-    }
-    for (ServerSocket socket : sockets) {
-      socket.close();
-    }
-    return ports;
   }
 }

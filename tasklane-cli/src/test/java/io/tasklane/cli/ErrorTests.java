@@ -3,6 +3,7 @@ package io.tasklane.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tasklane.cli.TasklaneSuite.Run;
+import java.net.ServerSocket;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,7 +115,11 @@ class ErrorTests {
 
   @Test
   void aClosedPortSaysTasklaneIsNotReachableAndHowToPointAtIt() throws Exception {
-    String closed = "http://localhost:" + TasklaneSuite.freePorts(1)[0];
+    int port;
+    try (var socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    String closed = "http://localhost:" + port;
 
     Run run =
         TasklaneSuite.cli(

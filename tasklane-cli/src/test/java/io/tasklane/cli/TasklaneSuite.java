@@ -4,22 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tasklane.cli.output.Json;
 import io.tasklane.suite.LocalSuite;
+import io.tasklane.suite.SuiteArguments;
 import io.tasklane.testsupport.TestPostgres;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -69,37 +65,26 @@ final class TasklaneSuite {
       var postgres = TestPostgres.get();
       var ledgerDb = postgres.database("cli_ledger");
       var notifierDb = postgres.database("cli_notifier");
-      int[] ports = freePorts(2);
-      List<String> args =
-          new ArrayList<>(
-              List.of(
-                  "--db-url", ledgerDb.jdbcUrl(),
-                  "--db-user", ledgerDb.username(),
-                  "--db-password", ledgerDb.password(),
-                  "--ledger-db", ledgerDb.name(),
-                  "--notifier-db", notifierDb.name(),
-                  "--kafka-port", "0",
-                  "--services", "ledger,gateway",
-                  "--gateway-port", Integer.toString(ports[0]),
-                  "--ledger-port", Integer.toString(ports[1]),
-                  "--home", home().toString(),
-                  "--tenant", TENANTS.getFirst(),
-                  "--api-key", keyOf(TENANTS.getFirst()),
-                  // Findings within seconds, and no scheduled pass doing what a test previews.
-                  "--set", "ledger:tasklane.ledger.audit.stale-queued=2s",
-                  "--set", "ledger:tasklane.ledger.audit.missing-cleanup=1s",
-                  "--set", "ledger:tasklane.ledger.maintenance.scheduled=false",
-                  "--set", "ledger:tasklane.ledger.recovery.grace=1s"));
-      int index = 1;
+      var args =
+          SuiteArguments.services("ledger", "gateway")
+              .postgres(ledgerDb.jdbcUrl(), ledgerDb.username(), ledgerDb.password())
+              .databases(ledgerDb.name(), notifierDb.name())
+              .home(home())
+              .tenant(TENANTS.getFirst(), keyOf(TENANTS.getFirst()))
+              // Findings within seconds, and no scheduled pass doing what a test previews.
+              .set("ledger", "tasklane.ledger.audit.stale-queued", "2s")
+              .set("ledger", "tasklane.ledger.audit.missing-cleanup", "1s")
+              .set("ledger", "tasklane.ledger.maintenance.scheduled", "false")
+              .set("ledger", "tasklane.ledger.recovery.grace", "1s");
       for (String tenant : TENANTS.subList(1, TENANTS.size())) {
-        apiKey(args, index++, tenant, keyOf(tenant), tenant, "tasks:read,tasks:write,admin");
+        args.apiKey(tenant, keyOf(tenant), tenant, "tasks:read,tasks:write,admin");
       }
-      apiKey(args, index++, "reader", READER_KEY, READER_TENANT, "tasks:read");
-      apiKey(args, index, "writer", WRITER_KEY, READER_TENANT, "tasks:read,tasks:write");
-      suite = LocalSuite.fromArguments(args.toArray(String[]::new));
+      args.apiKey("reader", READER_KEY, READER_TENANT, "tasks:read")
+          .apiKey("writer", WRITER_KEY, READER_TENANT, "tasks:read,tasks:write");
+      suite = LocalSuite.fromArguments(args.toArray());
       suite.start();
       Runtime.getRuntime().addShutdownHook(new Thread(suite::stop, "tasklane-cli-test-suite"));
-      return new TasklaneSuite("http://localhost:" + ports[0]);
+      return new TasklaneSuite("http://localhost:" + suite.port("gateway"));
     } catch (Exception e) {
       if (suite != null) {
         suite.stop();
@@ -219,38 +204,5 @@ final class TasklaneSuite {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static void apiKey(
-      List<String> args, int index, String name, String key, String tenant, String scopes)
-      throws Exception {
-    String prefix = "gateway:tasklane.gateway.api-keys[" + index + "].";
-    args.addAll(
-        List.of(
-            "--set", prefix + "name=" + name,
-            "--set", prefix + "hash=" + sha256(key),
-            "--set", prefix + "tenant=" + tenant,
-            "--set", prefix + "scopes=" + scopes));
-  }
-
-  private static String sha256(String text) throws Exception {
-    return "sha256:"
-        + HexFormat.of()
-            .formatHex(
-                MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  static int[] freePorts(int count) throws Exception {
-    int[] ports = new int[count];
-    List<ServerSocket> sockets = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      ServerSocket socket = new ServerSocket(0);
-      sockets.add(socket);
-      ports[i] = socket.getLocalPort();
-    }
-    for (ServerSocket socket : sockets) {
-      socket.close();
-    }
-    return ports;
   }
 }
