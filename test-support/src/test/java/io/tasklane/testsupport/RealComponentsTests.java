@@ -2,12 +2,15 @@ package io.tasklane.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tasklane.contracts.RunnerReport;
 import io.tasklane.contracts.Topics;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -89,5 +92,51 @@ class RealComponentsTests {
         .filteredOn(r -> key.equals(r.key()))
         .singleElement()
         .satisfies(r -> assertThat(r.value()).isEqualTo("hello from " + key));
+  }
+
+  @Test
+  void theRunnerReportReaderHandsOverTheReportsSentAfterItStarted() throws Exception {
+    String bootstrap = TestKafka.get().bootstrapServers();
+    UUID taskId = UUID.randomUUID();
+    RunnerReport before = progress(taskId, "before the reader started");
+    RunnerReport after = progress(taskId, "after the reader started");
+    List<RunnerReport> seen = new CopyOnWriteArrayList<>();
+
+    try (var producer =
+        new KafkaProducer<String, String>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  Topics.RUNNER_REPORTS, taskId.toString(), WireJson.write(before)))
+          .get();
+      try (var reader = RunnerReportReader.start(bootstrap, seen::add)) {
+        producer
+            .send(
+                new ProducerRecord<>(
+                    Topics.RUNNER_REPORTS, taskId.toString(), WireJson.write(after)))
+            .get();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!seen.contains(after) && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+      }
+    }
+
+    assertThat(seen).filteredOn(r -> r.taskId().equals(taskId)).containsExactly(after);
+  }
+
+  private static RunnerReport progress(UUID taskId, String summary) {
+    return new RunnerReport.Progress(
+        UUID.randomUUID(),
+        taskId,
+        "acme",
+        1,
+        "runner-1",
+        Instant.parse("2025-01-01T00:00:00Z"),
+        summary);
   }
 }

@@ -3,54 +3,20 @@ package io.tasklane.runner.support;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.tasklane.contracts.RunnerReport;
-import io.tasklane.contracts.Topics;
+import io.tasklane.testsupport.RunnerReportReader;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Every runner report on the broker since the log started, read as the ledger reads them. */
 public final class ReportLog {
 
   private final List<RunnerReport> reports = new CopyOnWriteArrayList<>();
-  private final JsonMapper json = JsonMapper.builder().build();
 
   private ReportLog(String bootstrap) {
-    KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                StringDeserializer.class,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false));
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(Topics.RUNNER_REPORTS).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition()))
-            .toList();
-    consumer.assign(partitions);
-    consumer.seekToEnd(partitions);
-    partitions.forEach(consumer::position);
-    Thread.ofVirtual()
-        .name("report-log")
-        .start(
-            () -> {
-              while (true) {
-                consumer
-                    .poll(Duration.ofMillis(100))
-                    .forEach(r -> reports.add(json.readValue(r.value(), RunnerReport.class)));
-              }
-            });
+    RunnerReportReader.start(bootstrap, reports::add);
   }
 
   public static ReportLog start(String bootstrap) {
