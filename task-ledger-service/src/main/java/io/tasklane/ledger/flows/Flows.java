@@ -5,6 +5,7 @@ import io.tasklane.ledger.LedgerProperties;
 import io.tasklane.ledger.api.InvalidTransitionException;
 import io.tasklane.ledger.api.LedgerProblem;
 import io.tasklane.ledger.api.TaskNotFoundException;
+import io.tasklane.ledger.tasks.Cancellations;
 import io.tasklane.ledger.tasks.TaskFilter;
 import io.tasklane.ledger.tasks.TaskLedger;
 import java.time.Instant;
@@ -30,6 +31,7 @@ public class Flows {
   private final FlowRepository flows;
   private final FlowRollup rollup;
   private final TaskLedger tasks;
+  private final Cancellations cancellations;
   private final JdbcClient jdbc;
   private final JsonMapper json;
   private final TransactionTemplate tx;
@@ -39,6 +41,7 @@ public class Flows {
       FlowRepository flows,
       FlowRollup rollup,
       TaskLedger tasks,
+      Cancellations cancellations,
       JdbcClient jdbc,
       JsonMapper json,
       TransactionTemplate tx,
@@ -46,6 +49,7 @@ public class Flows {
     this.flows = flows;
     this.rollup = rollup;
     this.tasks = tasks;
+    this.cancellations = cancellations;
     this.jdbc = jdbc;
     this.json = json;
     this.tx = tx;
@@ -187,7 +191,7 @@ public class Flows {
             .list();
     for (UUID taskId : active) {
       try {
-        tasks.cancel(tenant, taskId, reason);
+        cancellations.cancel(tenant, taskId, reason);
       } catch (InvalidTransitionException | TaskNotFoundException settled) {
         // It ended on its own meanwhile: the roll-up of that change already counted it.
       }

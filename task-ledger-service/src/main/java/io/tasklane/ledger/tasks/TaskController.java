@@ -30,9 +30,11 @@ import org.springframework.web.bind.annotation.RestController;
 class TaskController {
 
   private final TaskLedger ledger;
+  private final Cancellations cancellations;
 
-  TaskController(TaskLedger ledger) {
+  TaskController(TaskLedger ledger, Cancellations cancellations) {
     this.ledger = ledger;
+    this.cancellations = cancellations;
   }
 
   record Reason(String reason) {}
@@ -89,12 +91,12 @@ class TaskController {
   }
 
   @PostMapping("/{taskId}/cancel")
-  @Operation(summary = "Cancel a task that has not ended")
+  @Operation(summary = "Cancel a task that has not ended, and the tasks it spawned that are active")
   TaskView cancel(
       @RequestHeader(Tenants.HEADER) String tenant,
       @PathVariable UUID taskId,
       @RequestBody(required = false) Reason reason) {
-    return ledger.cancel(tenant, taskId, reason == null ? null : reason.reason());
+    return cancellations.cancel(tenant, taskId, reason == null ? null : reason.reason());
   }
 
   @PostMapping("/{taskId}/pause")
