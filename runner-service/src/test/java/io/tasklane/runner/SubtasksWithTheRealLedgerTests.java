@@ -202,15 +202,17 @@ class SubtasksWithTheRealLedgerTests extends RealLedgerTest {
               assertThat(m.role()).isEqualTo("tool");
               assertThat(m.content()).contains("being paused while child task");
             });
-    for (String parent : List.of("parent-4a", "parent-4b")) {
-      String child =
-          get("/api/v1/tasks?label=child-of-" + parent)
-              .get("items")
-              .get(0)
-              .get("taskId")
-              .asString();
-      post("/api/v1/tasks/" + child + "/cancel", "{}", 200);
-    }
+    JsonNode childOfCancelled = get("/api/v1/tasks?label=child-of-parent-4a").get("items").get(0);
+    assertThat(childOfCancelled.get("status").asString())
+        .as("cancelling the parent cancelled its child")
+        .isEqualTo("cancelled");
+    RunnerReport.Finished childEnd =
+        (RunnerReport.Finished)
+            REPORTS.awaitEnd(UUID.fromString(childOfCancelled.get("taskId").asString()));
+    assertThat(childEnd.outcome().wire()).isEqualTo("cancelled");
+    String childOfPaused =
+        get("/api/v1/tasks?label=child-of-parent-4b").get("items").get(0).get("taskId").asString();
+    post("/api/v1/tasks/" + childOfPaused + "/cancel", "{}", 200);
   }
 
   private static UUID createParent(String models) throws Exception {
