@@ -25,8 +25,6 @@ import tools.jackson.databind.json.JsonMapper;
 public class Flows {
 
   private static final TypeReference<Map<String, Object>> STATE = new TypeReference<>() {};
-  private static final List<String> ACTIVE =
-      List.of("queued", "running", "paused", "needs_assistance");
 
   private final FlowRepository flows;
   private final FlowRollup rollup;
@@ -186,7 +184,7 @@ public class Flows {
                     + " and status in (:active) order by created_at")
             .param("flowId", flowId)
             .param("tenant", tenant)
-            .param("active", ACTIVE)
+            .param("active", Cancellations.ACTIVE)
             .query(UUID.class)
             .list();
     for (UUID taskId : active) {

@@ -61,7 +61,7 @@ class ReportListeners {
    * Model output may contain NUL characters, which PostgreSQL stores in neither text nor jsonb.
    * They become U+FFFD, so such a report is applied instead of failing on every redelivery.
    */
-  static String withoutNul(String payload) {
+  private static String withoutNul(String payload) {
     if (!payload.contains("\\u0000")) {
       return payload;
     }

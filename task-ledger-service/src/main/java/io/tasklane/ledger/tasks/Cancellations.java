@@ -17,12 +17,14 @@ import org.springframework.stereotype.Service;
 @Service
 public class Cancellations {
 
-  private static final int MAX_DEPTH = 32;
-  private static final List<String> ACTIVE =
+  /** The wire values of the statuses of a task that has not ended. */
+  public static final List<String> ACTIVE =
       Arrays.stream(TaskStatus.values())
           .filter(status -> !status.isTerminal())
           .map(TaskStatus::wire)
           .toList();
+
+  private static final int MAX_DEPTH = 32;
 
   private final TaskLedger ledger;
   private final JdbcClient jdbc;
