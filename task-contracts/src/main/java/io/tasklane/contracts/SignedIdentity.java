@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -93,6 +94,38 @@ public final class SignedIdentity {
     this.maxAge = maxAge;
   }
 
+  /** The setting that holds the shared key in every service. */
+  public static final String KEY_PROPERTY = "tasklane.identity.signing-key";
+
+  /** The setting for the maximum age of a signature (a duration such as {@code 60s}). */
+  public static final String MAX_AGE_PROPERTY = "tasklane.identity.max-age";
+
+  /** The default maximum age of a signature. */
+  public static final Duration DEFAULT_MAX_AGE = Duration.ofSeconds(60);
+
+  /**
+   * The signer every service builds from its settings, {@link #KEY_PROPERTY} and {@link
+   * #MAX_AGE_PROPERTY}.
+   *
+   * @throws IllegalStateException naming the setting when the key is missing or too short
+   */
+  public static SignedIdentity fromSettings(Function<String, String> setting) {
+    String key = setting.apply(KEY_PROPERTY);
+    if (key == null || key.isBlank()) {
+      throw new IllegalStateException(
+          "Set "
+              + KEY_PROPERTY
+              + " (environment TASKLANE_IDENTITY_SIGNINGKEY): the key the gateway, runners and"
+              + " backends share to sign and check the identity of every internal request");
+    }
+    String maxAge = setting.apply(MAX_AGE_PROPERTY);
+    try {
+      return new SignedIdentity(key, maxAge == null ? DEFAULT_MAX_AGE : parseDuration(maxAge));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(e.getMessage() + " (" + KEY_PROPERTY + ")", e);
+    }
+  }
+
   /** The four headers that carry {@code identity}, signed at {@code now}, in a fixed order. */
   public Map<String, String> headers(Identity identity, Instant now) {
     long t = now.getEpochSecond();
@@ -135,6 +168,30 @@ public final class SignedIdentity {
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
+  }
+
+  /** {@link #verify(String, String, String, String, Instant)} on a request's headers. */
+  public Optional<Identity> verify(Function<String, String> header, Instant now) {
+    return verify(
+        header.apply(TENANT_HEADER),
+        header.apply(CALLER_HEADER),
+        header.apply(SCOPES_HEADER),
+        header.apply(IDENTITY_HEADER),
+        now);
+  }
+
+  private static Duration parseDuration(String value) {
+    String v = value.trim();
+    if (v.matches("\\d+")) {
+      return Duration.ofMillis(Long.parseLong(v));
+    }
+    if (v.matches("\\d+s")) {
+      return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+    }
+    if (v.matches("\\d+m")) {
+      return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+    }
+    return Duration.parse(v);
   }
 
   private String mac(long t, String tenant, String caller, String scopes) {

@@ -88,4 +88,14 @@ class SignedIdentityTests {
         h.get(SignedIdentity.IDENTITY_HEADER),
         at);
   }
+
+  @Test
+  void settingsWithoutAKeyNameTheSetting() {
+    assertThatThrownBy(() -> SignedIdentity.fromSettings(name -> null))
+        .hasMessageContaining("tasklane.identity.signing-key");
+    var fromSettings =
+        SignedIdentity.fromSettings(name -> name.equals(SignedIdentity.KEY_PROPERTY) ? KEY : "30s");
+    assertThat(fromSettings.verify(signed()::get, now.plusSeconds(29))).contains(acme);
+    assertThat(fromSettings.verify(signed()::get, now.plusSeconds(31))).isEmpty();
+  }
 }
