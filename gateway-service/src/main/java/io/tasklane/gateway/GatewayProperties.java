@@ -25,7 +25,7 @@ public record GatewayProperties(
   public GatewayProperties {
     apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
     cors = cors == null ? new Cors(List.of()) : cors;
-    jwt = jwt == null ? new Jwt(null, null, null, null) : jwt;
+    jwt = jwt == null ? new Jwt(null, null, null, null, null) : jwt;
   }
 
   /**
@@ -35,12 +35,20 @@ public record GatewayProperties(
    * @param jwkSetUri the issuer's keys, when discovery is not available
    * @param tenantClaim the claim naming the tenant (default {@code tenant})
    * @param scopesClaim the claim holding scopes, space-separated or a list (default {@code scope})
+   * @param audience the value the {@code aud} claim must contain; required when JWTs are accepted
    */
-  public record Jwt(URI issuerUri, URI jwkSetUri, String tenantClaim, String scopesClaim) {
+  public record Jwt(
+      URI issuerUri, URI jwkSetUri, String tenantClaim, String scopesClaim, String audience) {
 
     public Jwt {
       tenantClaim = tenantClaim == null || tenantClaim.isBlank() ? "tenant" : tenantClaim;
       scopesClaim = scopesClaim == null || scopesClaim.isBlank() ? "scope" : scopesClaim;
+      if ((issuerUri != null || jwkSetUri != null) && (audience == null || audience.isBlank())) {
+        throw new IllegalArgumentException(
+            "Set tasklane.gateway.jwt.audience to the audience the gateway's tokens are issued"
+                + " for: without it a token the issuer made for any other service would be"
+                + " accepted");
+      }
     }
 
     public boolean enabled() {
@@ -65,8 +73,18 @@ public record GatewayProperties(
     }
   }
 
-  /** A token bucket per API key. */
-  public record RateLimit(@Min(1) int requestsPerSecond, @Min(1) int burst) {}
+  /**
+   * A token bucket per tenant and caller.
+   *
+   * @param maxCallers the most buckets kept in memory (default 100000); idle ones expire sooner
+   */
+  public record RateLimit(
+      @Min(1) int requestsPerSecond, @Min(1) int burst, @Min(1) Integer maxCallers) {
+
+    public RateLimit {
+      maxCallers = maxCallers == null ? 100_000 : maxCallers;
+    }
+  }
 
   public record Cors(List<String> allowedOrigins) {
 

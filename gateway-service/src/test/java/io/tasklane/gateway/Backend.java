@@ -15,7 +15,8 @@ import java.util.concurrent.Executors;
 /** A real HTTP service behind the gateway that records what reached it. */
 final class Backend implements AutoCloseable {
 
-  record Received(String method, String path, Map<String, List<String>> headers, String body) {
+  record Received(
+      String method, String path, String rawPath, Map<String, List<String>> headers, String body) {
 
     String header(String name) {
       return headers.entrySet().stream()
@@ -44,7 +45,12 @@ final class Backend implements AutoCloseable {
               new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
           String path = exchange.getRequestURI().getPath();
           received.add(
-              new Received(exchange.getRequestMethod(), path, exchange.getRequestHeaders(), body));
+              new Received(
+                  exchange.getRequestMethod(),
+                  path,
+                  exchange.getRequestURI().getRawPath(),
+                  exchange.getRequestHeaders(),
+                  body));
           Handler handler = handlers.get(path);
           if (handler != null) {
             handler.handle(exchange);

@@ -2,23 +2,26 @@ package io.tasklane.gateway.auth;
 
 import io.tasklane.gateway.GatewayProperties;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
-import org.springframework.security.oauth2.jwt.ReactiveJwtDecoders;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Accepts JWTs from the configured issuer: signature, expiry and issuer are checked, the tenant and
- * scopes come from claims.
+ * Accepts JWTs from the configured issuer: signature, expiry, issuer and audience are checked, the
+ * tenant and scopes come from claims.
  */
 @Component
 class JwtCallers {
@@ -51,7 +54,7 @@ class JwtCallers {
 
   private Optional<Caller> toCaller(Jwt jwt) {
     String tenant = jwt.getClaimAsString(settings.tenantClaim());
-    if (tenant == null || !TENANT.matcher(tenant).matches()) {
+    if (tenant == null || !TENANT.matcher(tenant).matches() || jwt.getSubject() == null) {
       return Optional.empty();
     }
     return Optional.of(new Caller("jwt:" + jwt.getSubject(), tenant, scopes(jwt)));
@@ -83,16 +86,19 @@ class JwtCallers {
   }
 
   private ReactiveJwtDecoder build() {
-    if (settings.jwkSetUri() == null) {
-      return ReactiveJwtDecoders.fromIssuerLocation(settings.issuerUri().toString());
-    }
     NimbusReactiveJwtDecoder nimbus =
-        NimbusReactiveJwtDecoder.withJwkSetUri(settings.jwkSetUri().toString()).build();
-    if (settings.issuerUri() != null) {
-      nimbus.setJwtValidator(
-          new DelegatingOAuth2TokenValidator<>(
-              JwtValidators.createDefaultWithIssuer(settings.issuerUri().toString())));
-    }
+        settings.jwkSetUri() == null
+            ? NimbusReactiveJwtDecoder.withIssuerLocation(settings.issuerUri().toString()).build()
+            : NimbusReactiveJwtDecoder.withJwkSetUri(settings.jwkSetUri().toString()).build();
+    OAuth2TokenValidator<Jwt> time =
+        settings.issuerUri() == null
+            ? JwtValidators.createDefault()
+            : JwtValidators.createDefaultWithIssuer(settings.issuerUri().toString());
+    String audience = settings.audience();
+    OAuth2TokenValidator<Jwt> forUs =
+        new JwtClaimValidator<List<String>>(
+            JwtClaimNames.AUD, aud -> aud != null && aud.contains(audience));
+    nimbus.setJwtValidator(new DelegatingOAuth2TokenValidator<>(time, forUs));
     return nimbus;
   }
 }

@@ -1,4 +1,4 @@
-package io.tasklane.gateway.auth;
+package io.tasklane.gateway.problems;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,14 +9,14 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /** RFC 9457 problem responses written by the gateway itself. */
-final class Problems {
+public final class Problems {
 
-  static final String BASE = "https://tasklane.io/problems/";
+  public static final String BASE = "https://tasklane.io/problems/";
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private Problems() {}
 
-  static Mono<Void> write(
+  public static Mono<Void> write(
       ServerHttpResponse response, HttpStatus status, String slug, String title, String detail) {
     response.setStatusCode(status);
     response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
@@ -25,7 +25,14 @@ final class Problems {
     problem.put("title", title);
     problem.put("status", status.value());
     problem.put("detail", detail);
-    return response.writeWith(
-        Mono.just(response.bufferFactory().wrap(JSON.writeValueAsBytes(problem))));
+    byte[] body = JSON.writeValueAsBytes(problem);
+    response.getHeaders().setContentLength(body.length);
+    return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+  }
+
+  /** A problem titled with the status's reason phrase. */
+  public static Mono<Void> write(
+      ServerHttpResponse response, HttpStatus status, String slug, String detail) {
+    return write(response, status, slug, status.getReasonPhrase(), detail);
   }
 }

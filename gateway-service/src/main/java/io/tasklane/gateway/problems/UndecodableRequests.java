@@ -1,0 +1,142 @@
+package io.tasklane.gateway.problems;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Map;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+import reactor.netty.NettyPipeline;
+import reactor.netty.http.server.HttpServer;
+
+/**
+ * Requests the server cannot hand to the application as they are — a request line or headers over
+ * the decoder's limits, a malformed request, a target that is not a URI — would be answered by the
+ * server with a bare status. They are passed on instead as an empty {@code GET /} marked with
+ * {@link #MARK}, and the first web filter answers them with a problem like every other refusal. A
+ * request that failed to decode also closes its connection, since the decoder discards the rest.
+ */
+@Component
+class UndecodableRequests implements NettyServerCustomizer, WebFilter, Ordered {
+
+  /** Set only here, on the marked request; a request carrying it is always refused. */
+  static final String MARK = "X-Tasklane-Undecodable";
+
+  record Refusal(HttpStatus status, String slug, String detail) {}
+
+  static final Map<String, Refusal> REFUSALS =
+      Map.of(
+          "uri-too-long",
+          new Refusal(
+              HttpStatus.URI_TOO_LONG, "uri-too-long", "The request line is longer than allowed"),
+          "headers-too-large",
+          new Refusal(
+              HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+              "headers-too-large",
+              "The request headers are larger than allowed"),
+          "invalid-path",
+          new Refusal(
+              HttpStatus.BAD_REQUEST, "invalid-path", "The request target is not a valid URI"),
+          "bad-request",
+          new Refusal(HttpStatus.BAD_REQUEST, "bad-request", "The request is not valid HTTP"));
+
+  /** What a request carrying {@link #MARK} with {@code value} is answered with. */
+  static Refusal refusal(String value) {
+    return REFUSALS.getOrDefault(value, REFUSALS.get("bad-request"));
+  }
+
+  private static final Marker MARKER = new Marker();
+
+  @Override
+  public int getOrder() {
+    return Ordered.HIGHEST_PRECEDENCE;
+  }
+
+  @Override
+  public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+    String mark = exchange.getRequest().getHeaders().getFirst(MARK);
+    if (mark == null) {
+      return chain.filter(exchange);
+    }
+    Refusal refusal = refusal(mark);
+    return Problems.write(
+        exchange.getResponse(), refusal.status(), refusal.slug(), refusal.detail());
+  }
+
+  @Override
+  public HttpServer apply(HttpServer server) {
+    return server.doOnChannelInit(
+        (observer, channel, remoteAddress) -> {
+          if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
+            channel.pipeline().addAfter(NettyPipeline.HttpCodec, "tasklane.undecodable", MARKER);
+          }
+        });
+  }
+
+  @ChannelHandler.Sharable
+  static final class Marker extends ChannelInboundHandlerAdapter {
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof HttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+          String reason = reason(request.decoderResult().cause());
+          ReferenceCountUtil.release(msg);
+          DefaultFullHttpRequest marked =
+              new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+          marked.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+          marked.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+          marked.headers().set(MARK, reason);
+          ctx.fireChannelRead(marked);
+          return;
+        }
+        if (!readable(request.uri())) {
+          request.setUri("/");
+          request.headers().set(MARK, "invalid-path");
+        }
+      }
+      ctx.fireChannelRead(msg);
+    }
+
+    private static String reason(Throwable cause) {
+      if (cause instanceof TooLongHttpLineException) {
+        return "uri-too-long";
+      }
+      if (cause instanceof TooLongHttpHeaderException) {
+        return "headers-too-large";
+      }
+      return cause instanceof TooLongFrameException ? "headers-too-large" : "bad-request";
+    }
+
+    /** Whether the application can read the target as a URI at all. */
+    private static boolean readable(String uri) {
+      if (!uri.startsWith("/") && !uri.startsWith("http://") && !uri.startsWith("https://")) {
+        return false;
+      }
+      try {
+        new URI(uri);
+        return true;
+      } catch (URISyntaxException e) {
+        return false;
+      }
+    }
+  }
+}
