@@ -2,6 +2,7 @@ package io.tasklane.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tasklane.contracts.SignedIdentity;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -11,14 +12,21 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.env.Environment;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -35,6 +43,8 @@ class EdgeTests {
   static final JsonMapper JSON = JsonMapper.builder().build();
 
   @LocalServerPort int port;
+  @LocalManagementPort int managementPort;
+  @Autowired Environment environment;
   final HttpClient http = HttpClient.newHttpClient();
 
   @DynamicPropertySource
@@ -44,6 +54,7 @@ class EdgeTests {
     registry.add("tasklane.gateway.max-request-bytes", () -> "4096");
     registry.add("tasklane.gateway.rate-limit.requests-per-second", () -> "1000");
     registry.add("tasklane.gateway.rate-limit.burst", () -> "1000");
+    registry.add("tasklane.gateway.cors.allowed-origins", () -> "https://app.example.test");
     key(registry, 0, "writer", WRITER_KEY, "acme", "tasks:read,tasks:write");
     key(registry, 1, "reader", READER_KEY, "acme", "tasks:read");
     key(registry, 2, "limited", LIMITED_KEY, "globex", "tasks:read");
@@ -133,7 +144,112 @@ class EdgeTests {
               assertThat(received.headers().get("X-tasklane-tenant")).hasSize(1);
               assertThat(received.header("X-Tasklane-Admin")).isNull();
               assertThat(received.header("Authorization")).isNull();
+              assertThat(
+                      SignedIdentity.fromSettings(environment::getProperty)
+                          .verify(received::header, Instant.now()))
+                  .hasValue(
+                      new SignedIdentity.Identity(
+                          "acme", "writer", Set.of("tasks:read", "tasks:write")));
             });
+  }
+
+  @Test
+  void aChunkedBodyOverTheLimitIsRefusedWithoutReachingTheBackend() throws Exception {
+    String head =
+        "POST /api/v1/tasks HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+            + "Authorization: Bearer "
+            + WRITER_KEY
+            + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+    List<byte[]> chunks = new ArrayList<>();
+    chunks.add(chunk("{\"goal\":\""));
+    for (int i = 0; i < 40; i++) {
+      chunks.add(chunk("x".repeat(1000)));
+    }
+    chunks.add(chunk("\"}"));
+    chunks.add("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+
+    var response =
+        new RawHttp(port)
+            .exchange(head.getBytes(StandardCharsets.US_ASCII), chunks.toArray(byte[][]::new));
+
+    assertThat(response.status()).isEqualTo(413);
+    assertThat(response.isProblem()).isTrue();
+    assertThat(response.body()).contains("https://tasklane.io/problems/payload-too-large");
+    assertThat(LEDGER.received()).isEmpty();
+  }
+
+  @Test
+  void aChunkedBodyWithinTheLimitIsForwardedWhole() throws Exception {
+    String head =
+        "POST /api/v1/tasks HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+            + "Authorization: Bearer "
+            + WRITER_KEY
+            + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+
+    var response =
+        new RawHttp(port)
+            .exchange(
+                head.getBytes(StandardCharsets.US_ASCII),
+                chunk("{\"goal\":\""),
+                chunk("x".repeat(3000)),
+                chunk("\"}"),
+                "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(LEDGER.received())
+        .singleElement()
+        .satisfies(r -> assertThat(r.body()).hasSize(3011));
+  }
+
+  @Test
+  void metricsAreServedOnTheManagementPortOnlyAndHealthOnBoth() throws Exception {
+    var publicPrometheus = send(request("/actuator/prometheus").GET());
+    var publicMetrics = send(request("/actuator/metrics").GET());
+    var publicHealth = send(request("/actuator/health/readiness").GET());
+    var managementPrometheus =
+        send(
+            HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + managementPort + "/actuator/prometheus"))
+                .timeout(Duration.ofSeconds(30))
+                .GET());
+
+    assertThat(publicPrometheus.statusCode()).isEqualTo(404);
+    assertThat(json(publicPrometheus).get("type").asString())
+        .isEqualTo("https://tasklane.io/problems/not-found");
+    assertThat(publicMetrics.statusCode()).isEqualTo(404);
+    assertThat(publicHealth.statusCode()).isEqualTo(200);
+    assertThat(json(publicHealth).get("status").asString()).isEqualTo("UP");
+    assertThat(managementPort).isNotEqualTo(port);
+    assertThat(managementPrometheus.statusCode()).isEqualTo(200);
+    assertThat(managementPrometheus.body()).contains("jvm_");
+    assertThat(LEDGER.received()).isEmpty();
+  }
+
+  @Test
+  void aPreflightFromAnAllowedOriginIsAnsweredAtTheEdgeAndOthersAreProblems() throws Exception {
+    var allowed =
+        send(
+            request("/api/v1/tasks")
+                .header("Origin", "https://app.example.test")
+                .header("Access-Control-Request-Method", "POST")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+    var foreign =
+        send(
+            request("/api/v1/tasks")
+                .header("Origin", "https://evil.example.test")
+                .header("X-API-Key", READER_KEY)
+                .GET());
+    var plainOptions =
+        send(request("/api/v1/tasks").method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+
+    assertThat(allowed.statusCode()).isEqualTo(200);
+    assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin"))
+        .hasValue("https://app.example.test");
+    assertThat(foreign.statusCode()).isEqualTo(403);
+    assertThat(json(foreign).get("type").asString())
+        .isEqualTo("https://tasklane.io/problems/cors-rejected");
+    assertThat(plainOptions.statusCode()).isEqualTo(401);
+    assertThat(LEDGER.received()).isEmpty();
   }
 
   @Test
@@ -261,6 +377,17 @@ class EdgeTests {
         .doesNotContain("X-Tasklane-Tenant")
         .contains("status");
     assertThat(send(request("/swagger-ui.html").GET()).statusCode()).isIn(200, 302);
+  }
+
+  private static byte[] chunk(String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    byte[] head = (Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] chunk = new byte[head.length + bytes.length + 2];
+    System.arraycopy(head, 0, chunk, 0, head.length);
+    System.arraycopy(bytes, 0, chunk, head.length, bytes.length);
+    chunk[chunk.length - 2] = '\r';
+    chunk[chunk.length - 1] = '\n';
+    return chunk;
   }
 
   private static String readData(BufferedReader lines) throws Exception {

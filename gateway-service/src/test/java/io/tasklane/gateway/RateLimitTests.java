@@ -30,6 +30,8 @@ class RateLimitTests {
     registry.add("tasklane.gateway.rate-limit.burst", () -> "3");
     EdgeTests.key(registry, 0, "one", "tl_one", "acme", "tasks:read");
     EdgeTests.key(registry, 1, "two", "tl_two", "acme", "tasks:read");
+    EdgeTests.key(registry, 2, "ops", "tl_acme_ops", "acme", "tasks:read");
+    EdgeTests.key(registry, 3, "ops", "tl_globex_ops", "globex", "tasks:read");
   }
 
   @AfterAll
@@ -53,6 +55,19 @@ class RateLimitTests {
     assertThat(limited.body()).contains("https://tasklane.io/problems/rate-limited");
     assertThat(otherKey.statusCode()).isEqualTo(200);
     assertThat(LEDGER.received()).hasSize(4);
+  }
+
+  @Test
+  void callersOfTheSameNameInTwoTenantsHaveABucketEach() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    List<Integer> acme = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      acme.add(http.send(get("tl_acme_ops"), HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+    var globex = http.send(get("tl_globex_ops"), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(acme).containsExactly(200, 200, 200, 429);
+    assertThat(globex.statusCode()).isEqualTo(200);
   }
 
   private HttpRequest get(String key) {

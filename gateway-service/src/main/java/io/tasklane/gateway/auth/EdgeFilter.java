@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.springframework.context.ApplicationContext;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -58,6 +59,7 @@ class EdgeFilter implements WebFilter, Ordered {
   private final CorsProcessor corsProcessor = new DefaultCorsProcessor();
   private final long maxRequestBytes;
   private final Clock clock = Clock.systemUTC();
+  private final ApplicationContext publicServer;
 
   EdgeFilter(
       ApiKeys apiKeys,
@@ -65,13 +67,15 @@ class EdgeFilter implements WebFilter, Ordered {
       RateLimiter rateLimiter,
       SignedIdentity signer,
       CorsConfigurationSource cors,
-      GatewayProperties properties) {
+      GatewayProperties properties,
+      ApplicationContext publicServer) {
     this.apiKeys = apiKeys;
     this.jwtCallers = jwtCallers;
     this.rateLimiter = rateLimiter;
     this.signer = signer;
     this.cors = cors;
     this.maxRequestBytes = properties.maxRequestBytes();
+    this.publicServer = publicServer;
   }
 
   @Override
@@ -81,6 +85,11 @@ class EdgeFilter implements WebFilter, Ordered {
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+    ApplicationContext server = exchange.getApplicationContext();
+    if (server != null && server != publicServer && server.getParent() == publicServer) {
+      // the management server: its own port and child context, not reachable from outside
+      return chain.filter(exchange);
+    }
     ServerHttpRequest request = exchange.getRequest();
     if (!METHODS.contains(request.getMethod())) {
       exchange.getResponse().getHeaders().setAllow(METHODS);

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import io.tasklane.gateway.routes.RequestTarget;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Map;
@@ -55,6 +56,11 @@ class UndecodableRequests implements NettyServerCustomizer, WebFilter, Ordered {
           "invalid-path",
           new Refusal(
               HttpStatus.BAD_REQUEST, "invalid-path", "The request target is not a valid URI"),
+          "invalid-query",
+          new Refusal(
+              HttpStatus.BAD_REQUEST,
+              "invalid-query",
+              "The query has a malformed escape or a character that must be encoded"),
           "bad-request",
           new Refusal(HttpStatus.BAD_REQUEST, "bad-request", "The request is not valid HTTP"));
 
@@ -109,8 +115,8 @@ class UndecodableRequests implements NettyServerCustomizer, WebFilter, Ordered {
           return;
         }
         if (!readable(request.uri())) {
+          request.headers().set(MARK, unreadablePart(request.uri()));
           request.setUri("/");
-          request.headers().set(MARK, "invalid-path");
         }
       }
       ctx.fireChannelRead(msg);
@@ -124,6 +130,15 @@ class UndecodableRequests implements NettyServerCustomizer, WebFilter, Ordered {
         return "headers-too-large";
       }
       return cause instanceof TooLongFrameException ? "headers-too-large" : "bad-request";
+    }
+
+    private static String unreadablePart(String uri) {
+      int query = uri.indexOf('?');
+      if (query >= 0
+          && RequestTarget.of(uri.substring(0, query), null) instanceof RequestTarget.Canonical) {
+        return "invalid-query";
+      }
+      return "invalid-path";
     }
 
     /** Whether the application can read the target as a URI at all. */
