@@ -93,6 +93,11 @@ public final class LocalSuite implements Callable<Integer> {
       description = "The public port; the other services follow it.")
   int gatewayPort;
 
+  @Option(
+      names = "--gateway-management-port",
+      description = "The gateway's metrics port. Default: gateway port + 10.")
+  Integer gatewayManagementPort;
+
   @Option(names = "--ledger-port", description = "Default: gateway port + 1.")
   Integer ledgerPort;
 
@@ -196,6 +201,14 @@ public final class LocalSuite implements Callable<Integer> {
     };
   }
 
+  /** The port a service serves its metrics on: the gateway has a management port of its own. */
+  private int metricsPort(String service) {
+    if (!service.equals("gateway")) {
+      return port(service);
+    }
+    return gatewayManagementPort != null ? gatewayManagementPort : gatewayPort + 10;
+  }
+
   private List<String> serviceArguments(String service, String bootstrap, String key)
       throws Exception {
     List<String> args = new ArrayList<>();
@@ -227,6 +240,7 @@ public final class LocalSuite implements Callable<Integer> {
       case "gateway" -> {
         args.add("--tasklane.gateway.ledger-url=http://localhost:" + port("ledger"));
         args.add("--tasklane.gateway.notifier-url=http://localhost:" + port("notifier"));
+        args.add("--management.server.port=" + metricsPort(service));
         args.add("--tasklane.gateway.api-keys[0].name=local");
         args.add("--tasklane.gateway.api-keys[0].hash=" + sha256(key));
         args.add("--tasklane.gateway.api-keys[0].tenant=" + tenant);
@@ -363,7 +377,7 @@ public final class LocalSuite implements Callable<Integer> {
     for (String service : services) {
       System.out.println(
           "  Metrics:   http://localhost:"
-              + port(service)
+              + metricsPort(service)
               + "/actuator/prometheus ("
               + service
               + ")");
