@@ -351,7 +351,7 @@ class EdgeTests {
             Backend.respond(
                 exchange,
                 200,
-                "{\"openapi\":\"3.1.0\",\"paths\":{\"/api/v1/tasks\":{\"get\":{\"parameters\":[{\"name\":\"X-Tasklane-Tenant\",\"in\":\"header\"},{\"name\":\"status\",\"in\":\"query\"}]}}},\"components\":{\"schemas\":{\"TaskView\":{\"type\":\"object\"}}}}"));
+                "{\"openapi\":\"3.1.0\",\"paths\":{\"/api/v1/tasks\":{\"get\":{\"parameters\":[{\"name\":\"X-Tasklane-Tenant\",\"in\":\"header\"},{\"name\":\"X-Tasklane-Identity\",\"in\":\"header\"},{\"name\":\"status\",\"in\":\"query\"}]}}},\"components\":{\"schemas\":{\"TaskView\":{\"type\":\"object\"}}}}"));
     NOTIFIER.on(
         "/v3/api-docs",
         exchange ->
@@ -375,6 +375,7 @@ class EdgeTests {
         .isEqualTo("bearer");
     assertThat(spec.get("paths").get("/api/v1/tasks").get("get").get("parameters").toString())
         .doesNotContain("X-Tasklane-Tenant")
+        .doesNotContain("X-Tasklane-Identity")
         .contains("status");
     assertThat(send(request("/swagger-ui.html").GET()).statusCode()).isIn(200, 302);
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -103,6 +104,20 @@ class ErrorFormatTests {
     assertThat(garbage.isProblem()).isTrue();
     assertThat(notHttp.status()).isEqualTo(400);
     assertThat(notHttp.isProblem()).isTrue();
+  }
+
+  @Test
+  void aHostHeaderThatIsNotAHostIsABadRequestProblem() throws Exception {
+    for (String host : List.of("bad host", "a{b}", "[::1", "x:y:z", "", "h\u00e9st", "a%2fb")) {
+      var response =
+          raw()
+              .exchange(
+                  ("GET /api/v1/tasks HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                      .getBytes(StandardCharsets.ISO_8859_1));
+
+      assertThat(response.status()).as("Host: %s", host).isIn(400, 401);
+      assertThat(response.isProblem()).as("Host: %s", host).isTrue();
+    }
   }
 
   private RawHttp raw() {

@@ -1,9 +1,11 @@
 package io.tasklane.gateway.docs;
 
+import io.tasklane.contracts.SignedIdentity;
 import io.tasklane.gateway.GatewayProperties;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -67,7 +69,7 @@ class ApiDocs {
     for (JsonNode spec : specs) {
       spec.path("paths")
           .properties()
-          .forEach(entry -> paths.set(entry.getKey(), withoutTenantHeader(entry.getValue())));
+          .forEach(entry -> paths.set(entry.getKey(), withoutIdentityHeaders(entry.getValue())));
       spec.path("components")
           .path("schemas")
           .properties()
@@ -86,8 +88,8 @@ class ApiDocs {
     return merged;
   }
 
-  /** The gateway sets the tenant header itself; clients never send it. */
-  private static JsonNode withoutTenantHeader(JsonNode pathItem) {
+  /** The gateway sets the identity headers itself; clients never send them. */
+  private static JsonNode withoutIdentityHeaders(JsonNode pathItem) {
     if (pathItem instanceof ObjectNode item) {
       item.properties()
           .forEach(
@@ -97,8 +99,11 @@ class ApiDocs {
                   var kept = ((ObjectNode) operation.getValue()).putArray("parameters");
                   parameters.forEach(
                       parameter -> {
-                        if (!"X-Tasklane-Tenant"
-                            .equalsIgnoreCase(parameter.path("name").asString())) {
+                        if (!parameter
+                            .path("name")
+                            .asString()
+                            .toLowerCase(Locale.ROOT)
+                            .startsWith(SignedIdentity.TRUSTED_HEADER_PREFIX)) {
                           kept.add(parameter);
                         }
                       });

@@ -17,6 +17,7 @@ import io.tasklane.gateway.routes.RequestTarget;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
@@ -61,6 +62,8 @@ class UndecodableRequests implements NettyServerCustomizer, WebFilter, Ordered {
               HttpStatus.BAD_REQUEST,
               "invalid-query",
               "The query has a malformed escape or a character that must be encoded"),
+          "invalid-host",
+          new Refusal(HttpStatus.BAD_REQUEST, "bad-request", "The Host header is not a host"),
           "bad-request",
           new Refusal(HttpStatus.BAD_REQUEST, "bad-request", "The request is not valid HTTP"));
 
@@ -100,6 +103,10 @@ class UndecodableRequests implements NettyServerCustomizer, WebFilter, Ordered {
   @ChannelHandler.Sharable
   static final class Marker extends ChannelInboundHandlerAdapter {
 
+    /** A DNS name or IPv4 address, or a bracketed IPv6 address, and an optional port. */
+    private static final Pattern HOST =
+        Pattern.compile("(\\[[0-9A-Fa-f:.]{2,45}]|[A-Za-z0-9._-]{1,253})(:[0-9]{1,5})?");
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (msg instanceof HttpRequest request) {
@@ -113,6 +120,11 @@ class UndecodableRequests implements NettyServerCustomizer, WebFilter, Ordered {
           marked.headers().set(MARK, reason);
           ctx.fireChannelRead(marked);
           return;
+        }
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        if (host != null && !HOST.matcher(host).matches()) {
+          request.headers().set(HttpHeaderNames.HOST, "localhost");
+          request.headers().set(MARK, "invalid-host");
         }
         if (!readable(request.uri())) {
           request.headers().set(MARK, unreadablePart(request.uri()));
