@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.cfg.CoercionAction;
@@ -15,9 +16,10 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.type.LogicalType;
 
 /**
- * Request bodies are read strictly: an unknown field, a number where text is expected or a fraction
- * where a whole number is expected is a 400 naming the field, never silently dropped or coerced.
- * Only the HTTP API reads this way; Kafka messages stay tolerant of fields a newer sender adds.
+ * Request bodies are read strictly: an unknown or repeated field, a number where text is expected
+ * or a fraction where a whole number is expected is a 400 naming the field, never silently dropped
+ * or coerced. Only the HTTP API reads this way; Kafka messages stay tolerant of fields a newer
+ * sender adds.
  */
 @Configuration
 class StrictJson {
@@ -33,6 +35,7 @@ class StrictJson {
     return json.rebuild()
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
         .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
         .withCoercionConfig(
