@@ -11,6 +11,7 @@ import java.util.Map;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -20,6 +21,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.ErrorResponse;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -36,6 +38,12 @@ public class ApiProblems {
   public static final String TENANT_HEADER = "X-Tasklane-Tenant";
 
   private static final String TYPES = "https://tasklane.io/problems/";
+  private final JsonMapper json;
+
+  ApiProblems(JsonMapper json) {
+    this.json = json;
+  }
+
   private static final Logger log = LoggerFactory.getLogger(ApiProblems.class);
 
   @ExceptionHandler(InvalidChannelException.class)
@@ -75,6 +83,28 @@ public class ApiProblems {
       problem.setDetail("The request body is not valid JSON for this endpoint");
     }
     return problem;
+  }
+
+  @ExceptionHandler(TypeMismatchException.class)
+  ProblemDetail typeMismatch(TypeMismatchException e) {
+    String name = e.getPropertyName() == null ? "parameter" : e.getPropertyName();
+    var problem = problem(HttpStatus.BAD_REQUEST, "validation", "Invalid request");
+    problem.setDetail("'%s' is not a valid value for %s".formatted(e.getValue(), name));
+    problem.setProperty("errors", List.of(Map.of("field", name, "message", "is not valid")));
+    return problem;
+  }
+
+  /** Written directly: the Accept header that could not be met cannot choose this answer's type. */
+  @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
+  void notAcceptable(HttpServletResponse response) throws IOException {
+    write(
+        response,
+        json,
+        problem(
+            HttpStatus.NOT_ACCEPTABLE,
+            "not-acceptable",
+            "Not acceptable",
+            "This resource is available as application/json only"));
   }
 
   @ExceptionHandler(InvalidParameterException.class)

@@ -25,6 +25,7 @@ import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
@@ -40,6 +41,12 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 
   static final String BASE = "https://tasklane.io/problems/";
   private static final Logger log = LoggerFactory.getLogger(ApiProblems.class);
+  private final tools.jackson.databind.json.JsonMapper json;
+
+  ApiProblems(tools.jackson.databind.json.JsonMapper json) {
+    this.json = json;
+  }
+
   private static final Set<String> UNSTORABLE_TEXT = Set.of("22021", "22P05");
 
   @ExceptionHandler(TaskNotFoundException.class)
@@ -186,6 +193,30 @@ class ApiProblems extends ResponseEntityExceptionHandler {
             : "The request body is missing or is not valid JSON";
     return ResponseEntity.badRequest()
         .body(problem(HttpStatus.BAD_REQUEST, "malformed-json", "Malformed JSON", detail));
+  }
+
+  /** Written directly: the Accept header that could not be met cannot choose this answer's type. */
+  @Override
+  protected ResponseEntity<Object> handleHttpMediaTypeNotAcceptable(
+      HttpMediaTypeNotAcceptableException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    if (request instanceof ServletWebRequest servlet && servlet.getResponse() != null) {
+      try {
+        RequestGuards.reject(
+            servlet.getResponse(),
+            json,
+            HttpStatus.NOT_ACCEPTABLE,
+            "not-acceptable",
+            "Not acceptable",
+            "This resource is available as " + e.getSupportedMediaTypes() + " only");
+        return null;
+      } catch (java.io.IOException ignored) {
+        return null;
+      }
+    }
+    return super.handleHttpMediaTypeNotAcceptable(e, headers, status, request);
   }
 
   @Override

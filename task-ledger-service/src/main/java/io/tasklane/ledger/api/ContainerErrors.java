@@ -57,9 +57,11 @@ class ContainerErrors {
       if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
         return;
       }
+      // an unknown method, transfer coding or protocol version is the client's request at fault
+      int answer = status == 501 || status == 505 ? 400 : status;
       try {
         response.resetBuffer();
-        write(response, status, "The request was refused by the server");
+        write(response, answer, "The request was refused by the server");
       } catch (IOException | IllegalStateException e) {
         // the client is gone, or the answer is already on its way
       }
