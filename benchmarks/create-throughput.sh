@@ -14,13 +14,26 @@ here=$(cd "$(dirname "$0")" && pwd)
 psql_ledger() { psql -h "${PGHOST:-127.0.0.1}" -U "${PGUSER:-postgres}" -d "$database" -Atc "$1"; }
 
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
+: "${TASKLANE_IDENTITY_SIGNINGKEY:?set TASKLANE_IDENTITY_SIGNINGKEY to the key the ledger was started with}"
+
+# The identity headers the gateway would send for the tenant in $1: HMAC-SHA256 in the format of
+# io.tasklane.contracts.SignedIdentity. The timestamp is set ahead (the ledger accepts clock skew of
+# up to tasklane.identity.max-age either way), so one signature lasts a run of up to about 110 s at
+# the default of 60 s.
+identity() {
+  local t=$(($(date +%s) + 55)) scopes="admin tasks:read tasks:write"
+  local mac
+  mac=$(printf 'tasklane-identity-v1\n%s\n%s\n%s\n%s' "$t" "$1" benchmark "$scopes" \
+    | openssl dgst -sha256 -hmac "$TASKLANE_IDENTITY_SIGNINGKEY" -r | cut -d' ' -f1)
+  printf 't=%s,v1=%s' "$t" "$mac"
+}
 
 echo "Warm-up: 10 s"
-BENCH_TENANT=bench-warm wrk -t2 -c"$connections" -d10s -s "$here/wrk/create.lua" "$ledger" >/dev/null
+BENCH_TENANT=bench-warm BENCH_IDENTITY=$(identity bench-warm) wrk -t2 -c"$connections" -d10s -s "$here/wrk/create.lua" "$ledger" >/dev/null
 
 tenant="bench-wrk-$(date +%s)"
 echo "Create load: $connections connections for $seconds s (tenant $tenant)"
-BENCH_TENANT=$tenant wrk -t2 -c"$connections" -d"${seconds}s" -s "$here/wrk/create.lua" "$ledger" \
+BENCH_TENANT=$tenant BENCH_IDENTITY=$(identity "$tenant") wrk -t2 -c"$connections" -d"${seconds}s" -s "$here/wrk/create.lua" "$ledger" \
   | grep -E "Requests/sec|latency p50"
 
 drain_start=$(date +%s%N)

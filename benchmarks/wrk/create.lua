@@ -1,5 +1,14 @@
--- POST /api/v1/tasks with a new body each time, for the tenant in BENCH_TENANT.
+-- POST /api/v1/tasks with a new body each time, for the tenant in BENCH_TENANT, signed with the
+-- identity signature in BENCH_IDENTITY (made by create-throughput.sh).
 local tenant = os.getenv("BENCH_TENANT") or "bench-wrk"
+local identity = os.getenv("BENCH_IDENTITY") or ""
+local headers = {
+  ["Content-Type"] = "application/json",
+  ["X-Tasklane-Tenant"] = tenant,
+  ["X-Tasklane-Caller"] = "benchmark",
+  ["X-Tasklane-Scopes"] = "admin tasks:read tasks:write",
+  ["X-Tasklane-Identity"] = identity,
+}
 local n = 0
 
 request = function()
@@ -8,8 +17,7 @@ request = function()
     '{"goal":"Summarise incident %d and post the timeline","label":"bench-%d",' ..
     '"runtime":"subagent","requesterSessionKey":"chat:%d","metadata":{"source":"benchmark"}}',
     n, n, n % 1000)
-  return wrk.format("POST", "/api/v1/tasks",
-    {["Content-Type"] = "application/json", ["X-Tasklane-Tenant"] = tenant}, body)
+  return wrk.format("POST", "/api/v1/tasks", headers, body)
 end
 
 local failures = 0

@@ -28,6 +28,8 @@ import picocli.CommandLine.Option;
 @Command(name = "ledger-benchmark", mixinStandardHelpOptions = true)
 public final class LedgerBenchmark implements Callable<Integer> {
 
+  private io.tasklane.contracts.SignedIdentity signing;
+
   private static final int ROUND = 500;
 
   @Option(names = "--ledger-url", defaultValue = "http://localhost:8081")
@@ -72,6 +74,7 @@ public final class LedgerBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    signing = BenchIdentity.fromEnvironment();
     if (!skipCreate) {
       createThroughput();
     }
@@ -176,7 +179,7 @@ public final class LedgerBenchmark implements Callable<Integer> {
       return http.send(
               HttpRequest.newBuilder(URI.create(ledgerUrl + "/api/v1/tasks"))
                   .header("Content-Type", "application/json")
-                  .header("X-Tasklane-Tenant", tenant)
+                  .headers(BenchIdentity.headers(signing, tenant))
                   .POST(HttpRequest.BodyPublishers.ofString(body))
                   .build(),
               HttpResponse.BodyHandlers.discarding())
@@ -291,7 +294,7 @@ public final class LedgerBenchmark implements Callable<Integer> {
   private int get(String path, String tenant) throws Exception {
     return http.send(
             HttpRequest.newBuilder(URI.create(ledgerUrl + path))
-                .header("X-Tasklane-Tenant", tenant)
+                .headers(BenchIdentity.headers(signing, tenant))
                 .GET()
                 .build(),
             HttpResponse.BodyHandlers.discarding())

@@ -26,6 +26,8 @@ import picocli.CommandLine.Option;
 @Command(name = "ledger-operations-benchmark", mixinStandardHelpOptions = true)
 public final class LedgerOperationsBenchmark implements Callable<Integer> {
 
+  private io.tasklane.contracts.SignedIdentity signing;
+
   private static final Pattern FIELD =
       Pattern.compile("\"(reconciled|recovered|cleanupStamped|pruned)\":(\\d+)");
 
@@ -59,6 +61,7 @@ public final class LedgerOperationsBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    signing = BenchIdentity.fromEnvironment();
     seed();
     post("/api/v1/maintenance");
     get("/api/v1/audit");
@@ -166,7 +169,7 @@ public final class LedgerOperationsBenchmark implements Callable<Integer> {
     try {
       HttpResponse<String> response =
           http.send(
-              request.header("X-Tasklane-Tenant", tenant).build(),
+              request.headers(BenchIdentity.headers(signing, tenant)).build(),
               HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
         throw new IllegalStateException(response.statusCode() + " " + response.body());

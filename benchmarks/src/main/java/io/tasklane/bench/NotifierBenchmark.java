@@ -76,7 +76,7 @@ public final class NotifierBenchmark implements Callable<Integer> {
             "--set", "notifier:tasklane.notifier.telegram.bot-token=" + telegram.token());
     suite.start();
     try {
-      run(telegram, suite.bootstrapServers(), "http://localhost:" + port);
+      run(telegram, suite.bootstrapServers(), "http://localhost:" + port, suite.identitySigning());
     } finally {
       suite.stop();
       telegram.close();
@@ -84,14 +84,18 @@ public final class NotifierBenchmark implements Callable<Integer> {
     return 0;
   }
 
-  private void run(FakeTelegramBotApi telegram, String bootstrap, String notifier)
+  private void run(
+      FakeTelegramBotApi telegram,
+      String bootstrap,
+      String notifier,
+      io.tasklane.contracts.SignedIdentity signing)
       throws Exception {
     for (int chat = 0; chat < chats; chat++) {
       var response =
           http.send(
               HttpRequest.newBuilder(
                       URI.create(notifier + "/api/v1/sessions/s-" + chat + "/channels"))
-                  .header("X-Tasklane-Tenant", "bench")
+                  .headers(BenchIdentity.headers(signing, "bench"))
                   .header("Content-Type", "application/json")
                   .POST(
                       HttpRequest.BodyPublishers.ofString(

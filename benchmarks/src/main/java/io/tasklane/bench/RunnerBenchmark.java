@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -374,10 +375,19 @@ public final class RunnerBenchmark implements Callable<Integer> {
             "--tasklane.runner.models.verifier.base-url=" + models.ollamaBaseUrl(),
             "--tasklane.runner.models.max-concurrent-requests-per-endpoint=" + tasks);
     System.out.println("Starting the runner: -Xmx" + heap + ", slots " + tasks);
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(work.resolve("runner.log").toFile())
-        .start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("runner.log").toFile());
+    // the claim stub does not check signatures, but the runner does not start without a key
+    builder.environment().put(BenchIdentity.KEY_ENV, HexFormat.of().formatHex(randomKey()));
+    return builder.start();
+  }
+
+  private static byte[] randomKey() {
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    return key;
   }
 
   private void awaitReady(int port, Process runner) throws InterruptedException {

@@ -1,5 +1,6 @@
 package io.tasklane.suite;
 
+import io.tasklane.contracts.SignedIdentity;
 import io.tasklane.contracts.Topics;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,6 +37,8 @@ import picocli.CommandLine.Option;
     showDefaultValues = true,
     description = "Runs Kafka and the four Tasklane services locally; Ctrl-C stops everything.")
 public final class LocalSuite implements Callable<Integer> {
+
+  private static final String IDENTITY_KEY_ENV = "TASKLANE_IDENTITY_SIGNINGKEY";
 
   @Option(
       names = "--db-url",
@@ -139,6 +142,7 @@ public final class LocalSuite implements Callable<Integer> {
 
   private final List<Process> children = new ArrayList<>();
   private EmbeddedKafkaKraftBroker broker;
+  private String signingKey;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new LocalSuite()).execute(args));
@@ -176,6 +180,7 @@ public final class LocalSuite implements Callable<Integer> {
     }
     String bootstrap = startBroker();
     String key = apiKey != null ? apiKey : "tl_" + HexFormat.of().formatHex(randomBytes(24));
+    signingKey = signingKey();
     for (String service : services) {
       start(service, serviceArguments(service, bootstrap, key));
     }
@@ -183,6 +188,26 @@ public final class LocalSuite implements Callable<Integer> {
       awaitReady(service, port(service));
     }
     return key;
+  }
+
+  /**
+   * The key the services sign and check internal identities with: {@code
+   * TASKLANE_IDENTITY_SIGNINGKEY} when set, else a new random one for this start. It reaches the
+   * services through their environment only, never their command line or the console.
+   */
+  private static String signingKey() {
+    String configured = System.getenv(IDENTITY_KEY_ENV);
+    return configured != null && !configured.isBlank()
+        ? configured
+        : HexFormat.of().formatHex(randomBytes(32));
+  }
+
+  /** Signs identities as the suite's gateway and runners do, once started (for tests). */
+  public SignedIdentity identitySigning() {
+    if (signingKey == null) {
+      throw new IllegalStateException("The suite has not started");
+    }
+    return new SignedIdentity(signingKey, SignedIdentity.DEFAULT_MAX_AGE);
   }
 
   /** The broker's bootstrap address, once started. */
@@ -311,11 +336,12 @@ public final class LocalSuite implements Callable<Integer> {
     command.add("-jar");
     command.add(jar.toString());
     command.addAll(args);
-    Process process =
+    ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
-            .redirectOutput(logs.resolve(service + ".log").toFile())
-            .start();
+            .redirectOutput(logs.resolve(service + ".log").toFile());
+    builder.environment().put(IDENTITY_KEY_ENV, signingKey);
+    Process process = builder.start();
     children.add(process);
     System.out.println("Started " + service + " (logs: " + logs.resolve(service + ".log") + ")");
   }

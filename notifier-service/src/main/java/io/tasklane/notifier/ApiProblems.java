@@ -1,23 +1,34 @@
 package io.tasklane.notifier;
 
+import io.tasklane.contracts.ProblemTypes;
 import io.tasklane.notifier.sessions.ChannelNotFoundException;
 import io.tasklane.notifier.sessions.InvalidChannelException;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.ErrorResponse;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Every error answer of the notifier is an RFC 9457 problem detail with a stable type. */
 @RestControllerAdvice
@@ -27,6 +38,12 @@ public class ApiProblems {
   public static final String TENANT_HEADER = "X-Tasklane-Tenant";
 
   private static final String TYPES = "https://tasklane.io/problems/";
+  private final JsonMapper json;
+
+  ApiProblems(JsonMapper json) {
+    this.json = json;
+  }
+
   private static final Logger log = LoggerFactory.getLogger(ApiProblems.class);
 
   @ExceptionHandler(InvalidChannelException.class)
@@ -48,8 +65,52 @@ public class ApiProblems {
 
   @ExceptionHandler(HttpMessageNotReadableException.class)
   ProblemDetail unreadable(HttpMessageNotReadableException e) {
+    if (e.getCause() instanceof UnrecognizedPropertyException unknown) {
+      var problem = problem(HttpStatus.BAD_REQUEST, "unknown-field", "Unknown field");
+      problem.setDetail("unknown field '%s'".formatted(path(unknown)));
+      problem.setProperty("field", path(unknown));
+      problem.setProperty(
+          "allowedValues",
+          unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList());
+      return problem;
+    }
     var problem = problem(HttpStatus.BAD_REQUEST, "malformed-request", "Malformed request body");
-    problem.setDetail("The request body is not valid JSON for this endpoint");
+    if (e.getCause() instanceof MismatchedInputException mismatch
+        && !mismatch.getPath().isEmpty()) {
+      problem.setDetail(path(mismatch) + ": not the type of value this field takes");
+      problem.setProperty("field", path(mismatch));
+    } else {
+      problem.setDetail("The request body is not valid JSON for this endpoint");
+    }
+    return problem;
+  }
+
+  @ExceptionHandler(TypeMismatchException.class)
+  ProblemDetail typeMismatch(TypeMismatchException e) {
+    String name = e.getPropertyName() == null ? "parameter" : e.getPropertyName();
+    var problem = problem(HttpStatus.BAD_REQUEST, "validation", "Invalid request");
+    problem.setDetail("'%s' is not a valid value for %s".formatted(e.getValue(), name));
+    problem.setProperty("errors", List.of(Map.of("field", name, "message", "is not valid")));
+    return problem;
+  }
+
+  /** Written directly: the Accept header that could not be met cannot choose this answer's type. */
+  @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
+  void notAcceptable(HttpServletResponse response) throws IOException {
+    write(
+        response,
+        json,
+        problem(
+            HttpStatus.NOT_ACCEPTABLE,
+            "not-acceptable",
+            "Not acceptable",
+            "This resource is available as application/json only"));
+  }
+
+  @ExceptionHandler(InvalidParameterException.class)
+  ProblemDetail undecodableParameter(InvalidParameterException e) {
+    var problem = problem(HttpStatus.BAD_REQUEST, "bad-request", "Bad request");
+    problem.setDetail("A query parameter is not validly percent-encoded UTF-8");
     return problem;
   }
 
@@ -65,13 +126,42 @@ public class ApiProblems {
     if (e instanceof ErrorResponse known) {
       HttpStatusCode status = known.getStatusCode();
       var problem = known.getBody();
-      problem.setType(URI.create(TYPES + (status.is4xxClientError() ? "bad-request" : "internal")));
+      problem.setType(URI.create(TYPES + ProblemTypes.slug(status.value())));
       return ResponseEntity.status(status).body(problem);
     }
     log.error("Unhandled error", e);
     var problem = problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error");
     problem.setDetail("The notifier could not handle the request");
     return ResponseEntity.internalServerError().body(problem);
+  }
+
+  static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
+    var problem = problem(status, type, title);
+    problem.setDetail(detail);
+    return problem;
+  }
+
+  /** Writes a problem straight to the response, for refusals made before any controller. */
+  static void write(HttpServletResponse response, JsonMapper json, ProblemDetail problem)
+      throws IOException {
+    response.setStatus(problem.getStatus());
+    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+    response.getOutputStream().write(json.writeValueAsBytes(problem));
+  }
+
+  private static String path(DatabindException e) {
+    StringBuilder path = new StringBuilder();
+    for (var reference : e.getPath()) {
+      if (reference.getPropertyName() != null) {
+        if (!path.isEmpty()) {
+          path.append('.');
+        }
+        path.append(reference.getPropertyName());
+      } else if (reference.getIndex() >= 0) {
+        path.append('[').append(reference.getIndex()).append(']');
+      }
+    }
+    return path.isEmpty() ? "body" : path.toString();
   }
 
   private static ProblemDetail problem(HttpStatus status, String type, String title) {

@@ -91,7 +91,7 @@ class InboxReplayTests extends NotifierIntegrationTest {
   private List<SseEvent> readStream(String session, String lastEventId, int wanted) {
     var request =
         HttpRequest.newBuilder(uri("/api/v1/sessions/" + session + "/messages/stream"))
-            .header(ApiProblems.TENANT_HEADER, TENANT)
+            .headers(identity(TENANT))
             .header("Accept", "text/event-stream");
     if (lastEventId != null) {
       request.header("Last-Event-ID", lastEventId);

@@ -8,6 +8,7 @@ import io.tasklane.contracts.Runtime;
 import io.tasklane.contracts.TaskLifecycleEvent;
 import io.tasklane.contracts.TaskStatus;
 import io.tasklane.contracts.Topics;
+import io.tasklane.testsupport.TestIdentity;
 import io.tasklane.testsupport.TestKafka;
 import io.tasklane.testsupport.TestPostgres;
 import io.tasklane.testsupport.telegram.FakeTelegramBotApi;
@@ -215,15 +216,21 @@ public abstract class NotifierIntegrationTest {
 
   // HTTP helpers
 
+  /** The signed identity headers of a client of {@code tenant}, as name-value pairs. */
+  protected static String[] identity(String tenant) {
+    return TestIdentity.tenant(tenant).entrySet().stream()
+        .flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue()))
+        .toArray(String[]::new);
+  }
+
   protected HttpResponse<String> get(String path) {
-    return send(
-        HttpRequest.newBuilder(uri(path)).header(ApiProblems.TENANT_HEADER, TENANT).GET().build());
+    return send(HttpRequest.newBuilder(uri(path)).headers(identity(TENANT)).GET().build());
   }
 
   protected HttpResponse<String> post(String path, Object body) {
     return send(
         HttpRequest.newBuilder(uri(path))
-            .header(ApiProblems.TENANT_HEADER, TENANT)
+            .headers(identity(TENANT))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
             .build());

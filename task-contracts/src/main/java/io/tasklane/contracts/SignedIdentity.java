@@ -180,6 +180,51 @@ public final class SignedIdentity {
         now);
   }
 
+  /** A backend's decision on a request that reached it: the caller it may act for, or a refusal. */
+  public sealed interface Admission {
+
+    /** The request carries a valid, fresh identity allowed on its path. */
+    record Admitted(Identity identity) implements Admission {}
+
+    /**
+     * The request is refused: {@code status} 401 ({@code unauthenticated}) or 403 ({@code
+     * forbidden}), with a {@code slug} for the problem type and a detail safe to show.
+     */
+    record Refused(int status, String slug, String title, String detail) implements Admission {}
+  }
+
+  /** The path prefix of the runners' API, open only to the {@link #RUNNER_SCOPE}. */
+  public static final String INTERNAL_PATH = "/internal/";
+
+  /**
+   * What a backend does with a request for {@code path} (decoded and normalised, as the servlet
+   * container routes it) carrying {@code header}s: a signature that is missing, invalid or stale is
+   * 401, whatever tenant the headers name; the runners' API needs {@link #RUNNER_SCOPE}; every
+   * other path needs a tenant (not {@link #NO_TENANT}).
+   */
+  public Admission admit(String path, Function<String, String> header, Instant now) {
+    Optional<Identity> verified = verify(header, now);
+    if (verified.isEmpty()) {
+      return new Admission.Refused(
+          401,
+          "unauthenticated",
+          "Authentication required",
+          "The request carries no valid, fresh identity signature");
+    }
+    Identity identity = verified.get();
+    if (path.startsWith(INTERNAL_PATH)) {
+      return identity.scopes().contains(RUNNER_SCOPE)
+          ? new Admission.Admitted(identity)
+          : new Admission.Refused(
+              403, "forbidden", "Missing scope", "This API is open to runners only");
+    }
+    if (NO_TENANT.equals(identity.tenant())) {
+      return new Admission.Refused(
+          403, "forbidden", "No tenant", "This API acts for one tenant; the identity names none");
+    }
+    return new Admission.Admitted(identity);
+  }
+
   private static Duration parseDuration(String value) {
     String v = value.trim();
     if (v.matches("\\d+")) {

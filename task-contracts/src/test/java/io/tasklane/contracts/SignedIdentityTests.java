@@ -98,4 +98,24 @@ class SignedIdentityTests {
     assertThat(fromSettings.verify(signed()::get, now.plusSeconds(29))).contains(acme);
     assertThat(fromSettings.verify(signed()::get, now.plusSeconds(31))).isEmpty();
   }
+
+  @Test
+  void theRunnersApiNeedsTheRunnerScopeAndTheTenantApiATenant() {
+    Identity runner = new Identity(SignedIdentity.NO_TENANT, "runner:r1", Set.of("runner"));
+    var runnerHeaders = signing.headers(runner, now);
+    assertThat(signing.admit("/internal/v1/tasks/x/claim", runnerHeaders::get, now))
+        .isEqualTo(new SignedIdentity.Admission.Admitted(runner));
+    assertThat(signing.admit("/api/v1/tasks", runnerHeaders::get, now))
+        .isInstanceOfSatisfying(
+            SignedIdentity.Admission.Refused.class, r -> assertThat(r.status()).isEqualTo(403));
+    assertThat(signing.admit("/internal/v1/tasks/x/claim", signed()::get, now))
+        .isInstanceOfSatisfying(
+            SignedIdentity.Admission.Refused.class, r -> assertThat(r.status()).isEqualTo(403));
+    assertThat(signing.admit("/api/v1/tasks", signed()::get, now))
+        .isEqualTo(new SignedIdentity.Admission.Admitted(acme));
+    assertThat(signing.admit("/api/v1/tasks", Map.of("X-Tasklane-Tenant", "acme")::get, now))
+        .isInstanceOfSatisfying(
+            SignedIdentity.Admission.Refused.class,
+            r -> assertThat(r.slug()).isEqualTo("unauthenticated"));
+  }
 }

@@ -1,5 +1,6 @@
 package io.tasklane.ledger;
 
+import io.tasklane.testsupport.TestIdentity;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -78,13 +79,24 @@ public final class LedgerApi {
     }
   }
 
+  /**
+   * A request signed as the gateway signs a client of {@code tenant}, or as a runner signs its own
+   * calls when {@code tenant} is null and the path is the runners' API; null for any other path
+   * sends no identity at all.
+   */
   public HttpRequest.Builder request(String tenant, String path) {
-    var builder =
-        HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
-    if (tenant != null) {
-      builder.header("X-Tasklane-Tenant", tenant);
-    }
+    var builder = unsigned(path);
+    Map<String, String> identity =
+        tenant != null
+            ? TestIdentity.tenant(tenant)
+            : path.startsWith("/internal/") ? TestIdentity.runner("test-runner") : Map.of();
+    identity.forEach(builder::header);
     return builder;
+  }
+
+  /** A request without any identity headers. */
+  public HttpRequest.Builder unsigned(String path) {
+    return HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
   }
 
   public String baseUrl() {

@@ -1,5 +1,6 @@
 package io.tasklane.runner.subtasks;
 
+import io.tasklane.contracts.SignedIdentity;
 import java.util.UUID;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -9,7 +10,8 @@ import org.springframework.web.client.RestClient;
 @Component
 class LedgerTasks {
 
-  static final String TENANT_HEADER = "X-Tasklane-Tenant";
+  /** The tenant the runner acts for; the ledger connection signs it with the runner's identity. */
+  static final String TENANT_HEADER = SignedIdentity.TENANT_HEADER;
 
   private final RestClient ledger;
 

@@ -2,18 +2,22 @@ package io.tasklane.runner.support;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.tasklane.contracts.SignedIdentity;
 import io.tasklane.contracts.TaskClaim;
+import io.tasklane.testsupport.TestIdentity;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.json.JsonMapper;
@@ -22,6 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The ledger's claim endpoint over real HTTP, with the ledger's answers: 200 with the task for the
  * offered attempt (once), 409 for an attempt already claimed or not offered, 404 for an unknown
  * task. A claim can be made to take a while, or to fail with 503 as an unreachable ledger would.
+ * Like the ledger, it refuses a claim without a valid runner signature.
  */
 public final class LedgerStub implements AutoCloseable {
 
@@ -42,6 +47,7 @@ public final class LedgerStub implements AutoCloseable {
   private final Map<UUID, Duration> delays = new ConcurrentHashMap<>();
   private final Map<UUID, Integer> failures = new ConcurrentHashMap<>();
   private final List<Claim> claims = new CopyOnWriteArrayList<>();
+  private final AtomicInteger unsigned = new AtomicInteger();
 
   private LedgerStub(HttpServer server) {
     this.server = server;
@@ -84,6 +90,11 @@ public final class LedgerStub implements AutoCloseable {
     return List.copyOf(claims);
   }
 
+  /** How many requests came without a valid runner signature (and were refused with 401/403). */
+  public int unsigned() {
+    return unsigned.get();
+  }
+
   public List<Claim> granted() {
     return claims.stream().filter(c -> c.status() == 200).toList();
   }
@@ -94,6 +105,18 @@ public final class LedgerStub implements AutoCloseable {
       Matcher m = CLAIM.matcher(exchange.getRequestURI().getPath());
       if (!m.matches() || !"POST".equals(exchange.getRequestMethod())) {
         send(exchange, 404, "{\"title\":\"Not found\"}");
+        return;
+      }
+      if (TestIdentity.SIGNING.admit(
+              exchange.getRequestURI().getPath(),
+              exchange.getRequestHeaders()::getFirst,
+              Instant.now())
+          instanceof SignedIdentity.Admission.Refused refused) {
+        unsigned.incrementAndGet();
+        send(
+            exchange,
+            refused.status(),
+            "{\"type\":\"https://tasklane.io/problems/" + refused.slug() + "\"}");
         return;
       }
       UUID taskId = UUID.fromString(m.group(1));

@@ -2,7 +2,9 @@ package io.tasklane.runner.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tasklane.contracts.SignedIdentity;
 import io.tasklane.ledger.TaskLedgerApplication;
+import io.tasklane.testsupport.TestIdentity;
 import io.tasklane.testsupport.TestKafka;
 import io.tasklane.testsupport.TestPostgres;
 import io.tasklane.testsupport.model.ScriptedModelServer;
@@ -97,7 +99,7 @@ public abstract class RealLedgerTest {
     HttpResponse<String> response =
         HTTP.send(
             HttpRequest.newBuilder(URI.create(LEDGER_URL + path))
-                .header("X-Tasklane-Tenant", TENANT)
+                .headers(identity())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build(),
@@ -109,13 +111,17 @@ public abstract class RealLedgerTest {
   protected static JsonNode get(String path) throws Exception {
     HttpResponse<String> response =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create(LEDGER_URL + path))
-                .header("X-Tasklane-Tenant", TENANT)
-                .GET()
-                .build(),
+            HttpRequest.newBuilder(URI.create(LEDGER_URL + path)).headers(identity()).GET().build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return JSON.readTree(response.body());
+  }
+
+  /** The signed identity of a client of the test tenant, as the gateway sends it. */
+  private static String[] identity() {
+    return TestIdentity.tenant(TENANT).entrySet().stream()
+        .flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue()))
+        .toArray(String[]::new);
   }
 
   /**
@@ -139,6 +145,7 @@ public abstract class RealLedgerTest {
       overrides.put("spring.datasource.password", db.password());
       overrides.put("spring.kafka.bootstrap-servers", TestKafka.get().bootstrapServers());
       overrides.put("tasklane.ledger.relay.interval", "50ms");
+      overrides.put(SignedIdentity.KEY_PROPERTY, TestIdentity.KEY);
       overrides.put("logging.level.org.apache.kafka", "warn");
       for (String model :
           List.of(

@@ -7,6 +7,9 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.tomcat.util.http.InvalidParameterException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpHeaders;
@@ -22,18 +25,28 @@ import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /** Every error of the ledger API as an RFC 9457 problem with a stable {@code type}. */
 @RestControllerAdvice
 class ApiProblems extends ResponseEntityExceptionHandler {
 
   static final String BASE = "https://tasklane.io/problems/";
+  private static final Logger log = LoggerFactory.getLogger(ApiProblems.class);
+  private final tools.jackson.databind.json.JsonMapper json;
+
+  ApiProblems(tools.jackson.databind.json.JsonMapper json) {
+    this.json = json;
+  }
+
   private static final Set<String> UNSTORABLE_TEXT = Set.of("22021", "22P05");
 
   @ExceptionHandler(TaskNotFoundException.class)
@@ -146,12 +159,64 @@ class ApiProblems extends ResponseEntityExceptionHandler {
       String field = e.getCause() instanceof DatabindException databind ? path(databind) : "body";
       return ResponseEntity.badRequest().body(unknownValue(field, unknown));
     }
+    if (e.getCause() instanceof UnrecognizedPropertyException unknown) {
+      String field = path(unknown);
+      ProblemDetail problem =
+          problem(
+              HttpStatus.BAD_REQUEST,
+              "unknown-field",
+              "Unknown field",
+              "unknown field '%s'".formatted(field));
+      problem.setProperty("field", field);
+      problem.setProperty(
+          "allowedValues",
+          unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList());
+      return ResponseEntity.badRequest().body(problem);
+    }
+    if (e.getCause() instanceof MismatchedInputException mismatch
+        && mismatch.getTargetType() != null
+        && !mismatch.getPath().isEmpty()) {
+      String field = path(mismatch);
+      ProblemDetail problem =
+          problem(
+              HttpStatus.BAD_REQUEST,
+              "malformed-json",
+              "Malformed JSON",
+              "Malformed JSON at %s: expected %s"
+                  .formatted(field, expected(mismatch.getTargetType())));
+      problem.setProperty("field", field);
+      return ResponseEntity.badRequest().body(problem);
+    }
     String detail =
         e.getCause() instanceof DatabindException databind
             ? "Malformed JSON at " + path(databind) + ": " + databind.getOriginalMessage()
             : "The request body is missing or is not valid JSON";
     return ResponseEntity.badRequest()
         .body(problem(HttpStatus.BAD_REQUEST, "malformed-json", "Malformed JSON", detail));
+  }
+
+  /** Written directly: the Accept header that could not be met cannot choose this answer's type. */
+  @Override
+  protected ResponseEntity<Object> handleHttpMediaTypeNotAcceptable(
+      HttpMediaTypeNotAcceptableException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    if (request instanceof ServletWebRequest servlet && servlet.getResponse() != null) {
+      try {
+        RequestGuards.reject(
+            servlet.getResponse(),
+            json,
+            HttpStatus.NOT_ACCEPTABLE,
+            "not-acceptable",
+            "Not acceptable",
+            "This resource is available as " + e.getSupportedMediaTypes() + " only");
+        return null;
+      } catch (java.io.IOException ignored) {
+        return null;
+      }
+    }
+    return super.handleHttpMediaTypeNotAcceptable(e, headers, status, request);
   }
 
   @Override
@@ -216,6 +281,45 @@ class ApiProblems extends ResponseEntityExceptionHandler {
       case NoResourceFoundException ignored -> "not-found";
       default -> "bad-request";
     };
+  }
+
+  private static String expected(Class<?> type) {
+    if (type == String.class) {
+      return "text";
+    }
+    if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+      return "a whole number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+      return "a list";
+    }
+    if (java.util.Map.class.isAssignableFrom(type) || type.isRecord()) {
+      return "an object";
+    }
+    return "a " + type.getSimpleName();
+  }
+
+  @ExceptionHandler(InvalidParameterException.class)
+  ProblemDetail undecodableParameter(InvalidParameterException e) {
+    return problem(
+        HttpStatus.BAD_REQUEST,
+        "bad-request",
+        "Bad request",
+        "A query parameter is not validly percent-encoded UTF-8");
+  }
+
+  /** Anything unforeseen is a 500 problem; the cause stays in the log, not in the answer. */
+  @ExceptionHandler(Exception.class)
+  ProblemDetail unexpected(Exception e) throws Exception {
+    if (e instanceof org.springframework.web.ErrorResponse) {
+      throw e;
+    }
+    log.error("Request failed", e);
+    return problem(
+        HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error", "The request failed");
   }
 
   private static ProblemDetail unknownValue(String field, UnknownWireValueException unknown) {

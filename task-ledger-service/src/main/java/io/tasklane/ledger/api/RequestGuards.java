@@ -87,7 +87,7 @@ class RequestGuards implements WebMvcConfigurer {
     };
   }
 
-  private static void reject(
+  static void reject(
       HttpServletResponse response,
       JsonMapper json,
       HttpStatus status,

@@ -1,6 +1,7 @@
 package io.tasklane.ledger.cron;
 
 import io.tasklane.ledger.api.LedgerProblem;
+import io.tasklane.ledger.tasks.ToolChoice;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -30,6 +31,7 @@ class CronJobs {
   }
 
   CronJobView create(String tenant, CronJobRequest request) {
+    ToolChoice.check(request.task().modelOptions(), "task.modelOptions");
     Instant now = now();
     UUID id = UUID.randomUUID();
     boolean enabled = request.enabled() == null || request.enabled();
@@ -76,6 +78,7 @@ class CronJobs {
   }
 
   CronJobView update(String tenant, UUID id, CronJobRequest request) {
+    ToolChoice.check(request.task().modelOptions(), "task.modelOptions");
     Instant now = now();
     String zone = Schedules.zone(request.timeZone()).getId();
     Instant next = Schedules.next(request.cronExpression(), zone, now);

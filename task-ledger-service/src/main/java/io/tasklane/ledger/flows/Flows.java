@@ -117,6 +117,14 @@ public class Flows {
     return tx.execute(
         status -> {
           FlowEntity flow = load(tenant, flowId);
+          if (flow.cancelRequestedAt != null) {
+            throw new LedgerProblem(
+                HttpStatus.CONFLICT,
+                "flow-cancelled",
+                "Flow cancelled",
+                "Flow %s was cancelled and takes no changes".formatted(flowId),
+                Map.of("currentStatus", flow.status.wire()));
+          }
           requireRevision(flow, expectedRevision, true);
           if (change.currentStep() != null) {
             flow.currentStep = change.currentStep();

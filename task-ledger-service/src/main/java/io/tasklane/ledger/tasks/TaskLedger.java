@@ -362,6 +362,7 @@ public class TaskLedger {
   }
 
   private void checkLimits(CreateTaskRequest request) {
+    ToolChoice.check(request.modelOptions(), "modelOptions");
     var limits = properties.limits();
     if (request.goal() != null && request.goal().length() > limits.goalChars()) {
       throw new InvalidRequestException(
