@@ -64,6 +64,11 @@ class UndecodableRequests implements NettyServerCustomizer, WebFilter, Ordered {
               "The query has a malformed escape or a character that must be encoded"),
           "invalid-host",
           new Refusal(HttpStatus.BAD_REQUEST, "bad-request", "The Host header is not a host"),
+          "http-version",
+          new Refusal(
+              HttpStatus.BAD_REQUEST, "bad-request", "Only HTTP/1.0 and HTTP/1.1 are served"),
+          "hosts",
+          new Refusal(HttpStatus.BAD_REQUEST, "bad-request", "The request has more than one Host"),
           "bad-request",
           new Refusal(HttpStatus.BAD_REQUEST, "bad-request", "The request is not valid HTTP"));
 
@@ -120,6 +125,17 @@ class UndecodableRequests implements NettyServerCustomizer, WebFilter, Ordered {
           marked.headers().set(MARK, reason);
           ctx.fireChannelRead(marked);
           return;
+        }
+        if (!HttpVersion.HTTP_1_1.equals(request.protocolVersion())
+            && !HttpVersion.HTTP_1_0.equals(request.protocolVersion())) {
+          // answered in a version the client can read, and the connection closed after it
+          request.setProtocolVersion(HttpVersion.HTTP_1_1);
+          request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+          request.headers().set(MARK, "http-version");
+        }
+        if (request.headers().getAll(HttpHeaderNames.HOST).size() > 1) {
+          request.headers().set(HttpHeaderNames.HOST, "localhost");
+          request.headers().set(MARK, "hosts");
         }
         String host = request.headers().get(HttpHeaderNames.HOST);
         if (host != null && !HOST.matcher(host).matches()) {
