@@ -31,7 +31,8 @@ public record LedgerProperties(
 
   public record Relay(@NotNull Duration interval, @Min(1) int batchSize) {}
 
-  public record Events(@NotNull Duration pollInterval, @NotNull Duration sseTimeout) {}
+  public record Events(
+      @NotNull Duration pollInterval, @NotNull Duration sseTimeout, @NotNull Duration heartbeat) {}
 
   public record Paging(@Min(1) int defaultLimit, @Min(1) int maxLimit) {}
 
