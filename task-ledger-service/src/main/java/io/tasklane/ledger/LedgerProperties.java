@@ -60,6 +60,7 @@ public record LedgerProperties(
       @NotNull Duration flowStaleBlocked,
       @NotNull Duration cancelStuck,
       @NotNull Duration missingLinkedTasks,
+      @NotNull Duration deliveryPending,
       @Min(1) int defaultLimit,
       @Min(1) int maxLimit) {}
 
