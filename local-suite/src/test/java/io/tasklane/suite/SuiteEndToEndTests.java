@@ -175,6 +175,60 @@ class SuiteEndToEndTests {
   }
 
   @Test
+  void underStateChangesTheSessionHearsOfVerifiedStepsAndUnderDoneOnlyOnlyOfTheEnd()
+      throws Exception {
+    for (String policy : List.of("state_changes", "done_only")) {
+      String session = "chat-progress-" + policy;
+      registerChannels(session);
+      models.script(
+          "progress-exec-" + policy,
+          Script.of(
+              Reply.toolCall("write_file", "{\"path\":\"a.md\",\"content\":\"a\"}"),
+              Reply.text("a.md is written."),
+              Reply.toolCall("write_file", "{\"path\":\"b.md\",\"content\":\"b\"}"),
+              Reply.text("b.md is written."),
+              Reply.text("Both files are written.")));
+      models.script("progress-verify-" + policy, Script.of(Reply.text("YES"), Reply.text("YES")));
+      String taskId =
+          post(
+                  ACME_KEY,
+                  "/api/v1/tasks",
+                  """
+                  {"goal":"Write a.md and b.md","notifyPolicy":"%1$s","requesterSessionKey":"%2$s",
+                   "plan":[{"description":"Write a.md","doneWhen":"a.md exists"},
+                           {"description":"Write b.md","doneWhen":"b.md exists"}],
+                   "modelOptions":{"model":"progress-exec-%1$s","verifierModel":"progress-verify-%1$s"}}
+                  """
+                      .formatted(policy, session),
+                  201)
+              .get("taskId")
+              .asString();
+
+      followUntil(taskId, "succeeded");
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> webhook.about(taskId).stream().anyMatch(d -> d.body().contains("succeeded")));
+      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> true);
+
+      JsonNode task = get(ACME_KEY, "/api/v1/tasks/" + taskId, 200);
+      assertThat(task.get("progressSummary").asString())
+          .isEqualTo("Step 2 of 2 verified: Write b.md");
+      List<String> progress =
+          webhook.about(taskId).stream()
+              .map(WebhookReceiver.Delivery::body)
+              .filter(body -> body.contains("io.tasklane.task.progress"))
+              .toList();
+      if (policy.equals("state_changes")) {
+        assertThat(progress).isNotEmpty();
+        assertThat(progress.getFirst()).contains("Step 1 of 2 verified: Write a.md");
+      } else {
+        assertThat(progress).isEmpty();
+      }
+    }
+  }
+
+  @Test
   void aModelThatClaimsDoneWithoutDoingTheWorkEndsInNeedsAssistanceAndTheOperatorIsTold()
       throws Exception {
     String session = "chat-false-claim";

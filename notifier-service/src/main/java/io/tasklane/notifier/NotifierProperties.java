@@ -80,5 +80,6 @@ public record NotifierProperties(
       @Min(1) @DefaultValue("50") int defaultPageSize,
       @Min(1) @DefaultValue("500") int maxPageSize,
       @NotNull @DefaultValue("30m") Duration streamTimeout,
-      @NotNull @DefaultValue("2s") Duration streamPollInterval) {}
+      @NotNull @DefaultValue("2s") Duration streamPollInterval,
+      @NotNull @DefaultValue("15s") Duration heartbeat) {}
 }

@@ -9,6 +9,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,6 +78,36 @@ class InboxReplayTests extends NotifierIntegrationTest {
     assertThat(received.getFirst().data().path("text").asString()).contains("live 0");
   }
 
+  @Test
+  void aQuietSessionsStreamAnswersAtOnceAndKeepsSendingHeartbeats() throws Exception {
+    String session = newSession();
+
+    HttpResponse<java.io.InputStream> response =
+        http.sendAsync(streamRequest(session, null).GET().build(), BodyHandlers.ofInputStream())
+            .get(20, TimeUnit.SECONDS);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("text/event-stream");
+    List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (var reader =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+      CompletableFuture.runAsync(
+              () -> {
+                try {
+                  while (lines.stream().filter(":heartbeat"::equals).count() < 3) {
+                    lines.add(String.valueOf(reader.readLine()));
+                  }
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              })
+          .get(30, TimeUnit.SECONDS);
+    }
+    assertThat(lines.subList(0, 2)).containsExactlyInAnyOrder(":stream open", "retry:3000");
+    assertThat(lines).noneMatch(line -> line.startsWith("data:"));
+  }
+
   private List<TaskLifecycleEvent> finishTasks(String session, int count, String prefix) {
     List<TaskLifecycleEvent> events = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -88,7 +119,7 @@ class InboxReplayTests extends NotifierIntegrationTest {
     return events;
   }
 
-  private List<SseEvent> readStream(String session, String lastEventId, int wanted) {
+  private HttpRequest.Builder streamRequest(String session, String lastEventId) {
     var request =
         HttpRequest.newBuilder(uri("/api/v1/sessions/" + session + "/messages/stream"))
             .headers(identity(TENANT))
@@ -96,6 +127,11 @@ class InboxReplayTests extends NotifierIntegrationTest {
     if (lastEventId != null) {
       request.header("Last-Event-ID", lastEventId);
     }
+    return request;
+  }
+
+  private List<SseEvent> readStream(String session, String lastEventId, int wanted) {
+    var request = streamRequest(session, lastEventId);
     try {
       HttpResponse<java.io.InputStream> response =
           http.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());

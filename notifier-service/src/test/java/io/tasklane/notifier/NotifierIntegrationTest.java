@@ -69,6 +69,7 @@ public abstract class NotifierIntegrationTest {
     registry.add("tasklane.notifier.delivery.poll-interval", () -> "50ms");
     registry.add("tasklane.notifier.delivery.report-interval", () -> "100ms");
     registry.add("tasklane.notifier.progress-interval", () -> "10s");
+    registry.add("tasklane.notifier.inbox.heartbeat", () -> "200ms");
   }
 
   @LocalServerPort protected int port;

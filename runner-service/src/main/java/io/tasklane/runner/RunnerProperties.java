@@ -26,6 +26,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRoundsPerStep model rounds per step attempt before the attempt goes to verification
  * @param verificationRetries how many times a step is retried after a NO before needs_assistance
  * @param maxPlanSteps the most steps a plan may have
+ * @param progressInterval the least time between two progress reports while one step runs long
+ *     (every verified step is reported as well)
  */
 @Validated
 @ConfigurationProperties("tasklane.runner")
@@ -40,6 +42,7 @@ public record RunnerProperties(
     @Min(1) @DefaultValue("8") int maxRoundsPerStep,
     @Min(0) @DefaultValue("2") int verificationRetries,
     @Min(1) @DefaultValue("8") int maxPlanSteps,
+    @NotNull @DefaultValue("60s") Duration progressInterval,
     @Valid @DefaultValue Models models,
     @Valid @DefaultValue Retry retry,
     @Valid @DefaultValue LoopGuard loopGuard,

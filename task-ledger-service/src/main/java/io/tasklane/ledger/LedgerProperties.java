@@ -31,7 +31,8 @@ public record LedgerProperties(
 
   public record Relay(@NotNull Duration interval, @Min(1) int batchSize) {}
 
-  public record Events(@NotNull Duration pollInterval, @NotNull Duration sseTimeout) {}
+  public record Events(
+      @NotNull Duration pollInterval, @NotNull Duration sseTimeout, @NotNull Duration heartbeat) {}
 
   public record Paging(@Min(1) int defaultLimit, @Min(1) int maxLimit) {}
 
@@ -59,6 +60,7 @@ public record LedgerProperties(
       @NotNull Duration flowStaleBlocked,
       @NotNull Duration cancelStuck,
       @NotNull Duration missingLinkedTasks,
+      @NotNull Duration deliveryPending,
       @Min(1) int defaultLimit,
       @Min(1) int maxLimit) {}
 

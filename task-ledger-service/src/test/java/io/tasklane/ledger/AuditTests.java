@@ -73,6 +73,20 @@ class AuditTests extends OperationsTest {
   }
 
   @Test
+  void anEndedTaskWhoseDeliveryStaysPendingIsReported() {
+    String unheard = createTaskId("{\"goal\":\"Tell chat-1\",\"requesterSessionKey\":\"chat-1\"}");
+    String nobodyAsked = createTaskId("{\"goal\":\"Tell nobody\"}");
+    api.post(tenant, "/api/v1/tasks/" + unheard + "/cancel", null);
+    api.post(tenant, "/api/v1/tasks/" + nobodyAsked + "/cancel", null);
+
+    JsonNode finding = awaitFinding("delivery_pending", "task", unheard);
+
+    assertThat(finding.get("severity").asString()).isEqualTo("warn");
+    assertThat(finding.get("detail").asString()).contains("cancelled").contains("no delivery");
+    assertThat(finding("delivery_pending", "task", nobodyAsked)).isNull();
+  }
+
+  @Test
   void endedTasksWithoutCleanupTimeAreReported() {
     String id = createTaskId("{\"goal\":\"Changed my mind\"}");
     api.post(tenant, "/api/v1/tasks/" + id + "/cancel", null);

@@ -102,6 +102,35 @@ class CronJobTests extends OperationsTest {
     assertThat(child.get("notifyPolicy").asString()).isEqualTo("silent");
   }
 
+  @Test
+  void aFiringOfAJobWhoseTemplateCarriesAPlanRecordsATaskWithThatPlan() {
+    JsonNode job =
+        create(
+            """
+            {"name":"planned every second","cronExpression":"* * * * * *",
+             "task":{"goal":"Rotate the logs","plan":[
+               {"description":"Compress yesterday's log","doneWhen":"app.log.1.gz exists"},
+               {"description":"Delete logs older than a week","doneWhen":"no log older than 7 days"}]}}
+            """);
+    String jobId = job.get("cronJobId").asString();
+    assertThat(job.get("task").get("plan")).hasSize(2);
+
+    String taskId =
+        await()
+            .atMost(PATIENCE)
+            .until(() -> listedTaskIds("runtime=cron"), ids -> !ids.isEmpty())
+            .getLast();
+    api.post(tenant, "/api/v1/cron-jobs/" + jobId + "/disable", null);
+
+    JsonNode plan = show(taskId).get("plan");
+    assertThat(plan)
+        .extracting(s -> s.get("description").asString() + " | " + s.get("doneWhen").asString())
+        .containsExactly(
+            "Compress yesterday's log | app.log.1.gz exists",
+            "Delete logs older than a week | no log older than 7 days");
+    assertThat(plan).allSatisfy(s -> assertThat(s.get("status").asString()).isEqualTo("pending"));
+  }
+
   private JsonNode create(String body) {
     var created =
         api.send(

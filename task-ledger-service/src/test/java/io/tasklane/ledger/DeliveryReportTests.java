@@ -58,8 +58,33 @@ class DeliveryReportTests extends LedgerTest {
     assertThat(task.get("status").asString()).isEqualTo("succeeded");
   }
 
+  @Test
+  void aTaskWithNowhereToDeliverShowsNotApplicableWhateverItsPolicyAndEnd() {
+    String finished = createTaskId("{\"goal\":\"Nobody asked\",\"notifyPolicy\":\"done_only\"}");
+    String watched =
+        createTaskId("{\"goal\":\"Nobody watches\",\"notifyPolicy\":\"state_changes\"}");
+    String cancelled = createTaskId("{\"goal\":\"Called off\"}");
+    String asked = createTaskId("{\"goal\":\"Somebody asked\",\"requesterSessionKey\":\"chat-1\"}");
+    assertThat(show(finished).get("deliveryStatus").asString()).isEqualTo("not_applicable");
+    claim(finished, 1);
+    var runner = new ScriptedRunner(finished, tenant, 1);
+    runner.send(runner.finished(TaskStatus.SUCCEEDED, "done", null));
+    api.post(tenant, "/api/v1/tasks/" + cancelled + "/cancel", null);
+    api.post(tenant, "/api/v1/tasks/" + asked + "/cancel", null);
+    api.put(tenant, "/api/v1/tasks/" + watched + "/notify-policy", "{\"notifyPolicy\":\"silent\"}");
+    api.put(
+        tenant, "/api/v1/tasks/" + watched + "/notify-policy", "{\"notifyPolicy\":\"done_only\"}");
+
+    awaitTask(finished, t -> t.get("status").asString().equals("succeeded"));
+    assertThat(show(finished).get("deliveryStatus").asString()).isEqualTo("not_applicable");
+    assertThat(show(watched).get("deliveryStatus").asString()).isEqualTo("not_applicable");
+    assertThat(show(cancelled).get("status").asString()).isEqualTo("cancelled");
+    assertThat(show(cancelled).get("deliveryStatus").asString()).isEqualTo("not_applicable");
+    assertThat(show(asked).get("deliveryStatus").asString()).isEqualTo("pending");
+  }
+
   private String finishedTask() {
-    String id = createTaskId("{\"goal\":\"Tell me when done\"}");
+    String id = createTaskId("{\"goal\":\"Tell me when done\",\"requesterSessionKey\":\"chat-1\"}");
     claim(id, 1);
     var runner = new ScriptedRunner(id, tenant, 1);
     runner.send(runner.finished(TaskStatus.SUCCEEDED, "done", null));

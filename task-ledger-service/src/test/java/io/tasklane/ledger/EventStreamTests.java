@@ -31,6 +31,36 @@ class EventStreamTests extends LedgerTest {
   }
 
   @Test
+  void aStreamOnWhichNothingIsPublishedAnswersAtOnceAndKeepsSendingHeartbeats() {
+    String quiet = tenant + "-quiet";
+    String id =
+        api.post(quiet, "/api/v1/tasks", "{\"goal\":\"Stay quiet\"}")
+            .json()
+            .get("taskId")
+            .asString();
+    String nothingAfter = "?after=" + Long.MAX_VALUE / 2;
+    var quietStreams =
+        List.of(
+            List.of(tenant + "-silent", "/api/v1/events"),
+            List.of(quiet, "/api/v1/tasks/" + id + "/events" + nothingAfter));
+
+    for (List<String> tenantAndPath : quietStreams) {
+      try (var stream = SseClient.open(api, tenantAndPath.get(0), tenantAndPath.get(1), null)) {
+        assertThat(stream.status()).isEqualTo(200);
+        assertThat(stream.contentType()).startsWith("text/event-stream");
+        await().atMost(PATIENCE).until(() -> stream.retry() != null);
+        assertThat(stream.comments()).first().isEqualTo("stream open");
+
+        await()
+            .atMost(PATIENCE)
+            .until(() -> stream.comments().stream().filter("heartbeat"::equals).count() >= 3);
+        assertThat(stream.events()).isEmpty();
+        assertThat(stream.ended()).isFalse();
+      }
+    }
+  }
+
+  @Test
   void reconnectingWithLastEventIdReplaysExactlyTheEventsAfterIt() {
     String id = createTaskId("{\"goal\":\"Reconnect\"}");
     api.post(tenant, "/api/v1/tasks/" + id + "/cancel", null);

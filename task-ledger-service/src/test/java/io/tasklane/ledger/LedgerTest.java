@@ -39,6 +39,7 @@ public abstract class LedgerTest {
     TestKafka.get().register(registry);
     registry.add("tasklane.ledger.relay.interval", () -> "50ms");
     registry.add("tasklane.ledger.events.poll-interval", () -> "50ms");
+    registry.add("tasklane.ledger.events.heartbeat", () -> "200ms");
   }
 
   @BeforeEach

@@ -29,6 +29,7 @@ import tools.jackson.databind.JsonNode;
       "tasklane.ledger.audit.flow-stale-blocked=1s",
       "tasklane.ledger.audit.cancel-stuck=0s",
       "tasklane.ledger.audit.missing-linked-tasks=1s",
+      "tasklane.ledger.audit.delivery-pending=1s",
       "tasklane.ledger.maintenance.terminal-retention=1s",
       "tasklane.ledger.maintenance.lost-retention=1h"
     })

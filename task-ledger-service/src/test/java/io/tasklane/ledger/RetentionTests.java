@@ -20,7 +20,8 @@ class RetentionTests extends OperationsTest {
         .atMost(PATIENCE)
         .until(() -> maintenance(true), r -> show(lost).get("status").asString().equals("lost"));
     String done = cancelled("{\"goal\":\"Done and quiet\",\"notifyPolicy\":\"silent\"}");
-    String undelivered = cancelled("{\"goal\":\"Someone should hear of this\"}");
+    String undelivered =
+        cancelled("{\"goal\":\"Someone should hear of this\",\"requesterSessionKey\":\"chat-1\"}");
     String running = external("Long export", 3600);
     String openFlow = createFlow("Still going");
     String finishedChild =

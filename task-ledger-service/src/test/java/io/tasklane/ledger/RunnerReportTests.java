@@ -94,7 +94,7 @@ class RunnerReportTests extends LedgerTest {
 
   @Test
   void needsAssistanceCarriesItsReasonAndResumeContext() {
-    var runner = runningTask("{\"goal\":\"Get stuck\"}");
+    var runner = runningTask("{\"goal\":\"Get stuck\",\"requesterSessionKey\":\"chat-1\"}");
     runner.send(runner.needsAssistance("credentials missing", ScriptedRunner.context(1, "tried")));
 
     JsonNode task =

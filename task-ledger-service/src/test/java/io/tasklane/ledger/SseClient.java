@@ -7,18 +7,26 @@ import java.io.InputStreamReader;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import tools.jackson.databind.JsonNode;
 
 /** Reads a raw {@code text/event-stream} line by line, collecting the events it carries. */
 public final class SseClient implements AutoCloseable {
+
+  public static final Duration HEADERS_WITHIN = Duration.ofSeconds(20);
 
   /** One Server-Sent Event: its id, name and JSON data. */
   public record Event(long id, String name, JsonNode data) {}
 
   private final HttpResponse<InputStream> response;
   private final List<Event> events = new CopyOnWriteArrayList<>();
+  private final List<String> comments = new CopyOnWriteArrayList<>();
+  private volatile Long retry;
   private final Thread reader;
 
   private SseClient(HttpResponse<InputStream> response) {
@@ -26,7 +34,11 @@ public final class SseClient implements AutoCloseable {
     this.reader = Thread.ofVirtual().name("sse-reader").start(this::read);
   }
 
-  /** Opens a stream; {@code lastEventId} is sent as {@code Last-Event-ID} when not null. */
+  /**
+   * Opens a stream; {@code lastEventId} is sent as {@code Last-Event-ID} when not null. Fails when
+   * the status and headers do not come within {@link #HEADERS_WITHIN}, whether or not any event is
+   * there to send.
+   */
   public static SseClient open(LedgerApi api, String tenant, String path, Long lastEventId) {
     HttpRequest.Builder request =
         api.request(tenant, path).header("Accept", "text/event-stream").GET();
@@ -35,9 +47,11 @@ public final class SseClient implements AutoCloseable {
     }
     try {
       return new SseClient(
-          api.http().send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+          api.http()
+              .sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream())
+              .get(HEADERS_WITHIN.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("no status and headers within " + HEADERS_WITHIN, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -60,6 +74,16 @@ public final class SseClient implements AutoCloseable {
   /** Whether the server ended the stream. */
   public boolean ended() {
     return !reader.isAlive();
+  }
+
+  /** The comment lines received so far, without their colon. */
+  public List<String> comments() {
+    return List.copyOf(comments);
+  }
+
+  /** The reconnect time the server asked for with {@code retry:}, or null. */
+  public Long retry() {
+    return retry;
   }
 
   public List<Long> ids() {
@@ -88,6 +112,10 @@ public final class SseClient implements AutoCloseable {
           name = line.substring(6).trim();
         } else if (line.startsWith("data:")) {
           data.append(line.substring(5).trim());
+        } else if (line.startsWith(":")) {
+          comments.add(line.substring(1).trim());
+        } else if (line.startsWith("retry:")) {
+          retry = Long.parseLong(line.substring(6).trim());
         }
       }
     } catch (IOException e) {

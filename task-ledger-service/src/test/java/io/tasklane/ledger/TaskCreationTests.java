@@ -61,7 +61,7 @@ class TaskCreationTests extends LedgerTest {
   void anExplicitNotifyPolicyWinsOverTheDefault() {
     JsonNode task =
         createTask(
-            "{\"goal\":\"loud cron\",\"runtime\":\"cron\","
+            "{\"goal\":\"loud cron\",\"runtime\":\"cron\",\"requesterSessionKey\":\"chat-1\","
                 + "\"notifyPolicy\":\"state_changes\"}");
     assertThat(task.get("notifyPolicy").asString()).isEqualTo("state_changes");
     assertThat(task.get("deliveryStatus").asString()).isEqualTo("pending");
@@ -152,7 +152,9 @@ class TaskCreationTests extends LedgerTest {
   }
 
   private void assertDefaults(String runtime, String policy, String deliveryStatus) {
-    JsonNode task = createTask("{\"goal\":\"g\",\"runtime\":\"" + runtime + "\"}");
+    JsonNode task =
+        createTask(
+            "{\"goal\":\"g\",\"requesterSessionKey\":\"chat-1\",\"runtime\":\"" + runtime + "\"}");
     assertThat(task.get("notifyPolicy").asString()).as(runtime).isEqualTo(policy);
     assertThat(task.get("deliveryStatus").asString()).as(runtime).isEqualTo(deliveryStatus);
   }

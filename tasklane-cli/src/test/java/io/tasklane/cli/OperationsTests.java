@@ -156,6 +156,60 @@ class OperationsTests {
   }
 
   @Test
+  void aDisabledCronJobHasNoNextFiringAndAJobsTemplateCanCarryAPlan() {
+    Run create =
+        suite.cli(
+            KEY,
+            "cron",
+            "create",
+            "--name",
+            "weekly-report",
+            "--cron",
+            "0 0 6 * * MON",
+            "--goal",
+            "Write the weekly report",
+            "--step",
+            "Collect the numbers::numbers.csv exists",
+            "--step",
+            "Write report.md from them :: report.md contains the numbers",
+            "--disabled");
+    assertThat(create.status()).as(create.err()).isZero();
+    JsonNode stored = suite.cli(KEY, "cron", "show", "weekly-report", "--json").json();
+    assertThat(stored.get("task").get("plan"))
+        .extracting(s -> s.get("description").asString() + " | " + s.get("doneWhen").asString())
+        .containsExactly(
+            "Collect the numbers | numbers.csv exists",
+            "Write report.md from them | report.md contains the numbers");
+
+    Run list = suite.cli(KEY, "cron");
+    String row =
+        list.lines().stream().filter(l -> l.startsWith("weekly-report")).findFirst().orElseThrow();
+    assertThat(row).containsPattern(" no +- +- +0$").doesNotContain("ago");
+    Run show = suite.cli(KEY, "cron", "show", "weekly-report");
+    assertThat(show.out())
+        .containsPattern("Next firing +- \\(disabled\\)")
+        .containsPattern("Plan step 1 +Collect the numbers \\(done when: numbers.csv exists\\)")
+        .containsPattern("Plan step 2 +Write report.md from them");
+
+    Run malformed =
+        suite.cli(
+            KEY,
+            "cron",
+            "create",
+            "--name",
+            "bad",
+            "--cron",
+            "0 0 6 * * *",
+            "--goal",
+            "g",
+            "--step",
+            "no separator");
+    assertThat(malformed.status()).isNotZero();
+    assertThat(malformed.err()).contains("--step needs DESCRIPTION::DONE_WHEN");
+    suite.cli(KEY, "cron", "delete", "weekly-report");
+  }
+
+  @Test
   void cronJobsAreCreatedShownDisabledEnabledAndDeletedByName() {
     Run create =
         suite.cli(

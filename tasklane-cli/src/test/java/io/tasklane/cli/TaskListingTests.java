@@ -86,11 +86,38 @@ class TaskListingTests {
     Run newest = suite.cli(KEY, "tasks", "list", "--limit", "1");
     assertThat(newest.lines()).hasSize(3);
     assertThat(newest.lines().get(1)).startsWith(id(cancelled));
-    assertThat(newest.lines().get(2)).contains("Showing the newest 1; more with --limit.");
+    assertThat(newest.lines().get(2))
+        .containsPattern("Showing 1; the next ones with --cursor \\S+");
 
     Run none = suite.cli(KEY, "tasks", "list", "--status", "lost");
     assertThat(none.status()).isZero();
     assertThat(none.out()).isEqualTo("No tasks match.\n");
+  }
+
+  @Test
+  void listFiltersByLabelAndPagesOnWithTheCursorItPrints() {
+    Run labelled = suite.cli(KEY, "tasks", "--label", "NIGHTLY");
+    assertThat(labelled.status()).as(labelled.err()).isZero();
+    assertThat(labelled.lines()).hasSize(2);
+    assertThat(labelled.lines().get(1)).startsWith(id(nightly));
+    assertThat(suite.cli(KEY, "tasks", "--label", "deploy").out())
+        .contains(id(deploy))
+        .doesNotContain(id(nightly), id(cancelled));
+    assertThat(suite.cli(KEY, "tasks", "--label", "weekly").out()).isEqualTo("No tasks match.\n");
+
+    Run first = suite.cli(KEY, "tasks", "--limit", "1");
+    String cursor = first.lines().getLast().replaceAll(".*--cursor (\\S+) .*", "$1");
+    Run second = suite.cli(KEY, "tasks", "--limit", "1", "--cursor", cursor);
+    assertThat(second.status()).as(second.err()).isZero();
+    assertThat(second.lines().get(1)).startsWith(id(nightly));
+    String next = second.lines().getLast().replaceAll(".*--cursor (\\S+) .*", "$1");
+    Run third = suite.cli(KEY, "tasks", "--limit", "1", "--cursor", next);
+    assertThat(third.lines()).hasSize(2);
+    assertThat(third.lines().get(1)).startsWith(id(deploy));
+    JsonNode page = suite.cli(KEY, "tasks", "--json", "--cursor", cursor).json();
+    assertThat(page.get("items"))
+        .extracting(t -> t.get("taskId").asString())
+        .containsExactly(id(nightly), id(deploy));
   }
 
   @Test

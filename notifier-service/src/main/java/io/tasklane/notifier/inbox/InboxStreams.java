@@ -21,11 +21,16 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * Live inbox subscribers. Every subscriber reads from the database after the last id it sent, so a
  * replay after reconnect and a live message take the same path and nothing is sent twice. A
  * periodic sweep also catches messages written by another replica.
+ *
+ * <p>A stream opens with a {@code retry:} line and a comment, so its status and headers reach the
+ * client at once even on a quiet session, and carries a heartbeat comment on an interval so no
+ * proxy in between takes it for idle.
  */
 @Component
 class InboxStreams implements SmartLifecycle {
 
   private static final int READ_BATCH = 200;
+  private static final long RECONNECT_MILLIS = 3000;
 
   private final ObjectProvider<Inbox> inbox;
   private final NotifierProperties.Inbox settings;
@@ -33,6 +38,7 @@ class InboxStreams implements SmartLifecycle {
   private final Map<String, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
   private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
   private ScheduledFuture<?> sweeping;
+  private ScheduledFuture<?> heartbeats;
 
   InboxStreams(
       ObjectProvider<Inbox> inbox, NotifierProperties properties, TaskScheduler scheduler) {
@@ -44,6 +50,12 @@ class InboxStreams implements SmartLifecycle {
   SseEmitter subscribe(String tenant, String sessionKey, long lastEventId) {
     var emitter = new SseEmitter(settings.streamTimeout().toMillis());
     var subscriber = new Subscriber(tenant, sessionKey, emitter, lastEventId);
+    try {
+      emitter.send(SseEmitter.event().reconnectTime(RECONNECT_MILLIS).comment("stream open"));
+    } catch (IOException e) {
+      emitter.completeWithError(e);
+      return emitter;
+    }
     String key = key(tenant, sessionKey);
     subscribers.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(subscriber);
     Runnable remove = () -> subscribers.getOrDefault(key, Set.of()).remove(subscriber);
@@ -64,6 +76,25 @@ class InboxStreams implements SmartLifecycle {
     subscribers.values().stream()
         .flatMap(Set::stream)
         .forEach(subscriber -> senders.execute(() -> pump(subscriber)));
+  }
+
+  private void heartbeat() {
+    subscribers.values().stream()
+        .flatMap(Set::stream)
+        .forEach(subscriber -> senders.execute(() -> heartbeat(subscriber)));
+  }
+
+  private void heartbeat(Subscriber subscriber) {
+    if (!subscriber.lock.tryLock()) {
+      return; // a pump is sending, which keeps the stream alive as well
+    }
+    try {
+      subscriber.emitter.send(SseEmitter.event().comment("heartbeat"));
+    } catch (IOException | IllegalStateException e) {
+      subscriber.emitter.completeWithError(e);
+    } finally {
+      subscriber.lock.unlock();
+    }
   }
 
   private void pump(Subscriber subscriber) {
@@ -100,12 +131,15 @@ class InboxStreams implements SmartLifecycle {
   @Override
   public synchronized void start() {
     sweeping = scheduler.scheduleWithFixedDelay(this::sweep, settings.streamPollInterval());
+    heartbeats = scheduler.scheduleWithFixedDelay(this::heartbeat, settings.heartbeat());
   }
 
   @Override
   public synchronized void stop() {
     sweeping.cancel(false);
     sweeping = null;
+    heartbeats.cancel(false);
+    heartbeats = null;
     subscribers.values().stream().flatMap(Set::stream).forEach(s -> s.emitter.complete());
     subscribers.clear();
   }

@@ -153,6 +153,9 @@ class AgentLoop {
         if (!round(run, index, feedback, taskModels, tools, guard, evidence)) {
           break;
         }
+        if (run.progressDue(properties.progressInterval())) {
+          reporter.stillWorking(run, index, round);
+        }
       }
       run.checkpoint();
       Verifier.Verdict verdict = verifier.verify(run.plan.get(index), evidence, taskModels);
@@ -167,6 +170,7 @@ class AgentLoop {
       }
       reporter.verdict(run, index, verdict.passed(), verdict.reason(), taskModels.verifierModel());
       if (verdict.passed()) {
+        reporter.stepVerified(run, index);
         return;
       }
       feedback = verdict.reason();

@@ -104,6 +104,41 @@ class Reporter {
         false);
   }
 
+  /** A verified step, as progress the requester may be told about. */
+  void stepVerified(TaskRun run, int step) {
+    progress(
+        run,
+        "Step %d of %d verified: %s"
+            .formatted(step + 1, run.plan.size(), brief(run.plan.get(step).description())));
+  }
+
+  /** Where a long step is; the caller sends this at most once per progress interval. */
+  void stillWorking(TaskRun run, int step, int round) {
+    progress(
+        run,
+        "Step %d of %d in progress (model round %d): %s"
+            .formatted(step + 1, run.plan.size(), round, brief(run.plan.get(step).description())));
+  }
+
+  private void progress(TaskRun run, String summary) {
+    run.progressReported();
+    send(
+        new RunnerReport.Progress(
+            id(),
+            run.task.taskId(),
+            run.task.tenant(),
+            run.task.attempt(),
+            run.runnerId,
+            Instant.now(),
+            summary),
+        false);
+  }
+
+  private static String brief(String text) {
+    String line = text == null ? "" : text.strip().replaceAll("\\s+", " ");
+    return line.length() <= 200 ? line : line.substring(0, 199) + "…";
+  }
+
   void heartbeat(TaskRun run, Duration lease) {
     send(
         new RunnerReport.Heartbeat(

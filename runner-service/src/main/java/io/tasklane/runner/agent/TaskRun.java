@@ -4,6 +4,7 @@ import io.tasklane.contracts.PlanStep;
 import io.tasklane.contracts.ResumeContext;
 import io.tasklane.contracts.TaskClaim;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -31,6 +32,7 @@ final class TaskRun {
   final Conversation conversation;
   int currentStep;
 
+  private long progressReportedAt = System.nanoTime();
   private final Set<Process> processes = ConcurrentHashMap.newKeySet();
   private volatile Thread thread;
   private volatile Stop stop;
@@ -50,6 +52,15 @@ final class TaskRun {
 
   void runOn(Thread thread) {
     this.thread = thread;
+  }
+
+  /** Whether {@code interval} has passed since the run last reported progress (or started). */
+  boolean progressDue(Duration interval) {
+    return System.nanoTime() - progressReportedAt >= interval.toNanos();
+  }
+
+  void progressReported() {
+    progressReportedAt = System.nanoTime();
   }
 
   ResumeContext resumeContext() {

@@ -3,45 +3,47 @@ package io.tasklane.runner.tools;
 import io.tasklane.runner.RunnerProperties;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.Timeout;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
  * GET over http(s) with size and time limits. Every hop (the first request and each redirect) is
- * checked after DNS resolution: private, loopback, link-local (cloud metadata included), multicast
- * and unspecified addresses are refused unless the host is allow-listed.
+ * checked by {@link FetchAddresses}, and its connection goes to exactly the addresses that were
+ * checked: the host is resolved once, the client is handed that answer instead of a resolver, and
+ * the request keeps the host's name for its Host header and TLS server name.
  */
 @Component
 class HttpFetchTool implements Tool {
 
-  private static final Set<String> METADATA_HOSTS =
-      Set.of("metadata.google.internal", "metadata", "instance-data");
-
   private final RunnerProperties.HttpFetch settings;
-  private final Set<String> allowedHosts;
-  private final HttpClient client;
+  private final FetchAddresses addresses;
 
+  @Autowired
   HttpFetchTool(RunnerProperties properties) {
-    this.settings = properties.tools().httpFetch();
-    this.allowedHosts =
-        settings.allowedHosts().stream()
-            .map(h -> h.toLowerCase(Locale.ROOT))
-            .collect(Collectors.toUnmodifiableSet());
-    this.client =
-        HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(settings.timeout())
-            .build();
+    this(properties.tools().httpFetch(), InetAddress::getAllByName);
+  }
+
+  HttpFetchTool(RunnerProperties.HttpFetch settings, FetchAddresses.Resolver resolver) {
+    this.settings = settings;
+    this.addresses = new FetchAddresses(new HashSet<>(settings.allowedHosts()), resolver);
   }
 
   @Override
@@ -69,35 +71,26 @@ class HttpFetchTool implements Tool {
     try {
       URI target = URI.create(url.trim());
       for (int hop = 0; hop <= settings.maxRedirects(); hop++) {
-        String refusal = refusal(target);
-        if (refusal != null) {
-          return ToolResult.error("http_fetch refused " + target + ": " + refusal);
+        String scheme =
+            target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+          return ToolResult.error(
+              "http_fetch refused " + target + ": only http and https are allowed");
         }
-        HttpRequest request =
-            HttpRequest.newBuilder(target).timeout(settings.timeout()).GET().build();
-        HttpResponse<InputStream> response =
-            client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = response.body()) {
-          int status = response.statusCode();
-          if (status >= 300
-              && status < 400
-              && response.headers().firstValue("location").isPresent()) {
-            target = target.resolve(response.headers().firstValue("location").get());
-            continue;
-          }
-          byte[] bytes = body.readNBytes(settings.maxBytes() + 1);
-          boolean truncated = bytes.length > settings.maxBytes();
-          String text =
-              new String(
-                  bytes, 0, Math.min(bytes.length, settings.maxBytes()), StandardCharsets.UTF_8);
-          String result =
-              "HTTP "
-                  + status
-                  + "\n"
-                  + text
-                  + (truncated ? "\n[truncated at " + settings.maxBytes() + " bytes]" : "");
-          return status >= 400 ? ToolResult.error(result) : ToolResult.ok(result);
+        List<InetAddress> checked;
+        try {
+          checked = addresses.addressesOf(hostOf(target));
+        } catch (FetchAddresses.Refused refused) {
+          return ToolResult.error("http_fetch refused " + target + ": " + refused.getMessage());
         }
+        Hop answer = fetch(target, checked);
+        if (answer.location() != null) {
+          target = target.resolve(answer.location());
+          continue;
+        }
+        return answer.status() >= 400
+            ? ToolResult.error(answer.text())
+            : ToolResult.ok(answer.text());
       }
       return ToolResult.error("http_fetch gave up after " + settings.maxRedirects() + " redirects");
     } catch (IllegalArgumentException | IOException e) {
@@ -105,57 +98,82 @@ class HttpFetchTool implements Tool {
     }
   }
 
-  private String refusal(URI target) throws IOException {
-    String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
-    if (!scheme.equals("http") && !scheme.equals("https")) {
-      return "only http and https are allowed";
+  /** The URI's host, also where {@link URI} finds none because the host looks like a number. */
+  private static String hostOf(URI target) {
+    String authority = target.getRawAuthority();
+    if (target.getHost() != null || authority == null) {
+      return target.getHost();
     }
-    String host = target.getHost();
-    if (host == null || host.isBlank()) {
-      return "the URL has no host";
-    }
-    String normalized = host.toLowerCase(Locale.ROOT).replaceAll("^\\[|\\]$", "");
-    if (allowedHosts.contains(normalized)) {
-      return null;
-    }
-    if (METADATA_HOSTS.contains(normalized)) {
-      return "cloud metadata endpoints are blocked";
-    }
-    for (InetAddress address : InetAddress.getAllByName(normalized)) {
-      String why = blocked(address);
-      if (why != null) {
-        return host + " resolves to " + address.getHostAddress() + ", a " + why + " address";
-      }
-    }
-    return null;
+    String hostAndPort = authority.substring(authority.lastIndexOf('@') + 1);
+    int colon = hostAndPort.lastIndexOf(':');
+    return colon > hostAndPort.lastIndexOf(']') ? hostAndPort.substring(0, colon) : hostAndPort;
   }
 
-  private static String blocked(InetAddress address) {
-    if (address.isLoopbackAddress()) {
-      return "loopback";
+  private record Hop(int status, String location, String text) {}
+
+  private Hop fetch(URI target, List<InetAddress> checked) throws IOException {
+    try (CloseableHttpClient client = clientConnectingTo(checked)) {
+      CloseableHttpResponse response = client.execute(new HttpGet(target));
+      try {
+        int status = response.getCode();
+        if (status >= 300 && status < 400 && response.getFirstHeader("location") != null) {
+          return new Hop(status, response.getFirstHeader("location").getValue(), null);
+        }
+        HttpEntity entity = response.getEntity();
+        byte[] bytes = new byte[0];
+        if (entity != null) {
+          try (InputStream body = entity.getContent()) {
+            bytes = body.readNBytes(settings.maxBytes() + 1);
+          }
+        }
+        boolean truncated = bytes.length > settings.maxBytes();
+        String text =
+            new String(
+                bytes, 0, Math.min(bytes.length, settings.maxBytes()), StandardCharsets.UTF_8);
+        return new Hop(
+            status,
+            null,
+            "HTTP "
+                + status
+                + "\n"
+                + text
+                + (truncated ? "\n[truncated at " + settings.maxBytes() + " bytes]" : ""));
+      } finally {
+        // immediately: a graceful close would read the rest of a body we chose not to read
+        response.close(CloseMode.IMMEDIATE);
+      }
     }
-    if (address.isLinkLocalAddress()) {
-      return "link-local";
-    }
-    if (address.isSiteLocalAddress()) {
-      return "private";
-    }
-    if (address.isAnyLocalAddress()) {
-      return "unspecified";
-    }
-    if (address.isMulticastAddress()) {
-      return "multicast";
-    }
-    byte[] b = address.getAddress();
-    if (address instanceof Inet6Address && (b[0] & 0xfe) == 0xfc) {
-      return "private";
-    }
-    if (b.length == 4 && (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64) {
-      return "shared (carrier-grade NAT)";
-    }
-    if (b.length == 4 && (b[0] & 0xff) == 0) {
-      return "unspecified";
-    }
-    return null;
+  }
+
+  private CloseableHttpClient clientConnectingTo(List<InetAddress> checked) {
+    Timeout timeout = Timeout.of(settings.timeout());
+    DnsResolver onlyTheCheckedAddresses =
+        new DnsResolver() {
+          @Override
+          public InetAddress[] resolve(String host) {
+            return checked.toArray(InetAddress[]::new);
+          }
+
+          @Override
+          public String resolveCanonicalHostname(String host) {
+            return host;
+          }
+        };
+    return HttpClients.custom()
+        .setConnectionManager(
+            PoolingHttpClientConnectionManagerBuilder.create()
+                .setDnsResolver(onlyTheCheckedAddresses)
+                .setDefaultConnectionConfig(
+                    ConnectionConfig.custom()
+                        .setConnectTimeout(timeout)
+                        .setSocketTimeout(timeout)
+                        .build())
+                .build())
+        .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(timeout).build())
+        .disableRedirectHandling()
+        .disableAutomaticRetries()
+        .disableCookieManagement()
+        .disableAuthCaching()
+        .build();
   }
 }

@@ -33,6 +33,7 @@ public class Audit {
           "stale_running",
           "lost",
           "delivery_failed",
+          "delivery_pending",
           "missing_cleanup",
           "inconsistent_timestamps",
           "stale_waiting",
@@ -188,6 +189,15 @@ public class Audit {
             "t.last_event_at",
             rs ->
                 "task %s; its notification could not be delivered"
+                    .formatted(rs.getString("status"))),
+        task(
+            "delivery_pending",
+            Severity.WARN,
+            settings.deliveryPending(),
+            "t.delivery_status = 'pending' and t.ended_at is not null and t.ended_at < :cutoff",
+            "t.ended_at",
+            rs ->
+                "task %s; the notifier has reported no delivery of its outcome"
                     .formatted(rs.getString("status"))),
         task(
             "missing_cleanup",

@@ -168,7 +168,7 @@ class CronFirings {
         null,
         null,
         null,
-        null,
+        template.plan(),
         template.modelOptions(),
         null,
         metadata);

@@ -2,10 +2,12 @@ package io.tasklane.ledger.cron;
 
 import io.tasklane.contracts.ModelOptions;
 import io.tasklane.contracts.NotifyPolicy;
+import io.tasklane.ledger.tasks.CreateTaskRequest.PlanStepInput;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,5 +27,6 @@ public record CronJobRequest(
       @Size(max = 200) String label,
       ModelOptions modelOptions,
       NotifyPolicy notifyPolicy,
-      @Size(max = 40) Map<String, String> metadata) {}
+      @Size(max = 40) Map<String, String> metadata,
+      @Size(max = 50) List<@NotNull @Valid PlanStepInput> plan) {}
 }

@@ -18,6 +18,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * what was published since it last looked, whichever replica published it; each subscriber first
  * replays from storage, then follows live, never sending a sequence twice.
  *
+ * <p>A stream opens with a {@code retry:} line and a comment, so its status and headers reach the
+ * client at once even when nothing is ever published, and carries a heartbeat comment on an
+ * interval so no proxy in between takes it for idle.
+ *
  * <p>On shutdown the streams are ended before the web server drains its requests: an open stream
  * would otherwise hold the graceful shutdown for its whole timeout, and a client resumes with
  * {@code Last-Event-ID} on another replica without missing anything.
@@ -26,12 +30,13 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 class EventStreams implements SmartLifecycle {
 
   private static final int BATCH = 1000;
+  private static final long RECONNECT_MILLIS = 3000;
 
   private final JdbcClient jdbc;
   private final LedgerProperties.Events settings;
   private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
   private volatile long polledUpTo;
-  private long lastKeepAlive = System.nanoTime();
+  private long lastHeartbeat = System.nanoTime();
   private volatile boolean running;
 
   EventStreams(JdbcClient jdbc, LedgerProperties properties) {
@@ -79,6 +84,7 @@ class EventStreams implements SmartLifecycle {
     synchronized (subscriber) {
       // Registered under its lock, so the poller cannot move its cursor past the backlog.
       subscribers.add(subscriber);
+      subscriber.open();
       List<Published> backlog;
       do {
         backlog = read(subscriber.cursor, tenant, taskId);
@@ -104,17 +110,17 @@ class EventStreams implements SmartLifecycle {
         polledUpTo = event.sequence();
       }
     } while (fresh.size() == BATCH);
-    keepAlive();
+    heartbeat();
   }
 
-  private void keepAlive() {
-    if (System.nanoTime() - lastKeepAlive < 15_000_000_000L) {
+  private void heartbeat() {
+    if (System.nanoTime() - lastHeartbeat < settings.heartbeat().toNanos()) {
       return;
     }
-    lastKeepAlive = System.nanoTime();
+    lastHeartbeat = System.nanoTime();
     for (Subscriber subscriber : subscribers) {
       synchronized (subscriber) {
-        subscriber.comment("keep-alive");
+        subscriber.send(SseEmitter.event().comment("heartbeat"));
       }
     }
   }
@@ -181,12 +187,16 @@ class EventStreams implements SmartLifecycle {
       }
     }
 
-    void comment(String text) {
+    void open() {
+      send(SseEmitter.event().reconnectTime(RECONNECT_MILLIS).comment("stream open"));
+    }
+
+    void send(SseEmitter.SseEventBuilder comment) {
       if (closed) {
         return;
       }
       try {
-        emitter.send(SseEmitter.event().comment(text));
+        emitter.send(comment);
       } catch (IOException | IllegalStateException e) {
         close();
       }

@@ -482,6 +482,11 @@ public class Maintenance {
                   false,
                   "the notifier gave up on this notification; the task's own outcome stands and"
                       + " the record is kept until cleanupAfter so the failure can be inspected");
+          case "delivery_pending" ->
+              Map.entry(
+                  false,
+                  "the notifier has not reported on this task's outcome: check that it runs and"
+                      + " consumes lifecycle events; the record is kept until a report arrives");
           case "missing_cleanup" ->
               Map.entry(
                   true,

@@ -214,10 +214,9 @@ public class TaskLedger {
           }
           NotifyPolicy previous = task.notifyPolicy;
           task.notifyPolicy = policy;
-          if (policy == NotifyPolicy.SILENT) {
-            task.deliveryStatus = DeliveryStatus.NOT_APPLICABLE;
-          } else if (task.deliveryStatus == DeliveryStatus.NOT_APPLICABLE) {
-            task.deliveryStatus = DeliveryStatus.PENDING;
+          if (policy == NotifyPolicy.SILENT
+              || task.deliveryStatus == DeliveryStatus.NOT_APPLICABLE) {
+            task.deliveryStatus = ExpectedDelivery.of(task);
           }
           Instant at = transitions.now(task);
           task.lastEventAt = at;
@@ -288,9 +287,8 @@ public class TaskLedger {
     task.goal = request.goal();
     task.status = TaskStatus.QUEUED;
     task.notifyPolicy = policy;
-    task.deliveryStatus =
-        policy == NotifyPolicy.SILENT ? DeliveryStatus.NOT_APPLICABLE : DeliveryStatus.PENDING;
     task.requesterSessionKey = request.requesterSessionKey();
+    task.deliveryStatus = ExpectedDelivery.of(task);
     task.ownerKey = request.ownerKey();
     task.childSessionKey = "task_" + taskId;
     task.runId = request.runId() == null ? "run_" + taskId : request.runId();

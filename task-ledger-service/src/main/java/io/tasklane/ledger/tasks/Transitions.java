@@ -3,9 +3,7 @@ package io.tasklane.ledger.tasks;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.tasklane.contracts.DeliveryStatus;
 import io.tasklane.contracts.JournalEntryType;
-import io.tasklane.contracts.NotifyPolicy;
 import io.tasklane.contracts.TaskLifecycleEvent;
 import io.tasklane.contracts.TaskStatus;
 import io.tasklane.ledger.api.InvalidTransitionException;
@@ -83,10 +81,7 @@ class Transitions {
       task.cleanupAfter = null;
     }
     if (to.isTerminal() || to == TaskStatus.NEEDS_ASSISTANCE) {
-      task.deliveryStatus =
-          task.notifyPolicy == NotifyPolicy.SILENT
-              ? DeliveryStatus.NOT_APPLICABLE
-              : DeliveryStatus.PENDING;
+      task.deliveryStatus = ExpectedDelivery.of(task);
     }
     Map<String, Object> payload = new LinkedHashMap<>();
     payload.put("from", from.wire());

@@ -61,6 +61,7 @@ public final class AuditCommand extends ApiCommand {
               "stale_running",
               "lost",
               "delivery_failed",
+              "delivery_pending",
               "missing_cleanup",
               "inconsistent_timestamps",
               "stale_waiting",

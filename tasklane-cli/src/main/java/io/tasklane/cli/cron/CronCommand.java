@@ -9,8 +9,11 @@ import io.tasklane.cli.output.Table;
 import io.tasklane.contracts.NotifyPolicy;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -60,17 +63,30 @@ public final class CronCommand extends CronJobListing {
       fields.row("Name", Json.text(cronJob, "name"));
       fields.row("Schedule", CronJobs.schedule(cronJob));
       fields.row("Enabled", CronJobs.enabled(cronJob, style()));
-      time(fields, "Next firing", cronJob, "nextFireAt");
-      time(fields, "Last fired", cronJob, "lastFiredAt");
+      if (cronJob.path("enabled").asBoolean()) {
+        time(fields, "Next firing", CronJobs.nextFiring(cronJob));
+      } else {
+        fields.row("Next firing", "- (disabled)");
+      }
+      time(fields, "Last fired", Json.instant(cronJob, "lastFiredAt"));
       fields.row("Last task", Json.text(cronJob, "lastTaskId"));
       fields.row("Firings", Json.text(cronJob, "firings"));
-      time(fields, "Created", cronJob, "createdAt");
+      time(fields, "Created", Json.instant(cronJob, "createdAt"));
       JsonNode task = cronJob.path("task");
       fields.row("Task goal", Table.clip(Json.text(task, "goal"), 200));
       optional(fields, "Task label", Json.text(task, "label"));
       String policy = Json.text(task, "notifyPolicy");
       fields.row("Notify", policy == null ? "silent (the cron default)" : policy);
       optional(fields, "Model", Json.text(task.path("modelOptions"), "model"));
+      int number = 0;
+      for (JsonNode step : Json.items(task, "plan")) {
+        fields.row(
+            "Plan step " + ++number,
+            Table.clip(Json.text(step, "description"), 80)
+                + " (done when: "
+                + Table.clip(Json.text(step, "doneWhen"), 80)
+                + ")");
+      }
       task.path("metadata")
           .properties()
           .forEach(e -> fields.row("Metadata", e.getKey() + "=" + e.getValue().asString()));
@@ -84,8 +100,7 @@ public final class CronCommand extends CronJobListing {
       }
     }
 
-    private void time(Table fields, String name, JsonNode job, String field) {
-      Instant at = Json.instant(job, field);
+    private void time(Table fields, String name, Instant at) {
       fields.row(
           name,
           at == null
@@ -130,6 +145,15 @@ public final class CronCommand extends CronJobListing {
     String model;
 
     @Option(
+        names = "--step",
+        paramLabel = "DESCRIPTION::DONE_WHEN",
+        description =
+            "A plan step of each task, what to do and how the runner checks it is done, split"
+                + " by '::' (repeatable, in order). Without steps each firing is planned by the"
+                + " planner model.")
+    List<String> steps = new ArrayList<>();
+
+    @Option(
         names = "--metadata",
         paramLabel = "KEY=VALUE",
         description = "Metadata of each task (repeatable).")
@@ -152,6 +176,19 @@ public final class CronCommand extends CronJobListing {
       if (!metadata.isEmpty()) {
         var entries = task.putObject("metadata");
         metadata.forEach(entries::put);
+      }
+      if (!steps.isEmpty()) {
+        var plan = task.putArray("plan");
+        for (String step : steps) {
+          int split = step.indexOf("::");
+          if (split <= 0 || step.substring(split + 2).isBlank()) {
+            throw new CommandLine.ParameterException(
+                spec.commandLine(), "--step needs DESCRIPTION::DONE_WHEN, got '" + step + "'");
+          }
+          plan.addObject()
+              .put("description", step.substring(0, split).strip())
+              .put("doneWhen", step.substring(split + 2).strip());
+        }
       }
       var body = Json.object().put("name", name).put("cronExpression", cron);
       putIfSet(body, "timeZone", timeZone);

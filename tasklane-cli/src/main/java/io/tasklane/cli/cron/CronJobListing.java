@@ -36,7 +36,7 @@ abstract class CronJobListing extends ApiCommand {
           Json.text(job, "cronJobId"),
           CronJobs.schedule(job),
           CronJobs.enabled(job, style()),
-          RelativeTime.format(Json.instant(job, "nextFireAt"), now()),
+          RelativeTime.format(CronJobs.nextFiring(job), now()),
           RelativeTime.format(Json.instant(job, "lastFiredAt"), now()),
           Json.text(job, "firings"));
     }

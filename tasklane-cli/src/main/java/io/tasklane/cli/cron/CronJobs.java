@@ -5,6 +5,7 @@ import io.tasklane.cli.CliFailure;
 import io.tasklane.cli.ExitCodes;
 import io.tasklane.cli.output.Json;
 import io.tasklane.cli.output.Style;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -50,6 +51,11 @@ final class CronJobs {
   static String schedule(JsonNode job) {
     String zone = Json.text(job, "timeZone");
     return Json.text(job, "cronExpression") + (zone == null ? "" : " " + zone);
+  }
+
+  /** When the job fires next; a disabled job does not fire, whatever its last schedule said. */
+  static Instant nextFiring(JsonNode job) {
+    return job.path("enabled").asBoolean() ? Json.instant(job, "nextFireAt") : null;
   }
 
   static String enabled(JsonNode job, Style style) {

@@ -8,8 +8,8 @@ import io.tasklane.cli.output.Json;
 import io.tasklane.contracts.TaskStatus;
 import io.tasklane.contracts.UnknownWireValueException;
 import java.time.Instant;
-import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,6 +35,8 @@ final class FollowTask extends ApiCommand {
 
   @Option(names = "--json", description = "Print each event as one line of JSON (a CloudEvent).")
   boolean json;
+
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
   private Integer settled;
 
@@ -82,12 +84,7 @@ final class FollowTask extends ApiCommand {
 
   private String line(JsonNode cloudEvent, JsonNode data) {
     Instant time = Json.instant(cloudEvent, "time");
-    String clock =
-        time == null
-            ? "--:--:--"
-            : LocalTime.ofInstant(time, terminal().clock().getZone())
-                .truncatedTo(ChronoUnit.SECONDS)
-                .toString();
+    String clock = clock(time, terminal().clock().getZone());
     String status = Json.text(data, "status");
     String type = Json.text(cloudEvent, "type");
     String kind = type == null ? "event" : type.substring(type.lastIndexOf('.') + 1);
@@ -115,6 +112,11 @@ final class FollowTask extends ApiCommand {
             what,
             detail == null ? "" : ": " + detail.replaceAll("\\s+", " ").strip())
         .stripTrailing();
+  }
+
+  /** The event's wall-clock time with its seconds, also when they are zero. */
+  static String clock(Instant time, ZoneId zone) {
+    return time == null ? "--:--:--" : CLOCK.format(time.atZone(zone));
   }
 
   private static String padded(String styled, String plain, int width) {

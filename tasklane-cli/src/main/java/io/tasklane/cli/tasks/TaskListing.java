@@ -36,6 +36,17 @@ abstract class TaskListing extends ApiCommand {
   Runtime runtime;
 
   @Option(
+      names = "--label",
+      description = "Only tasks whose label contains this text (case-insensitive).")
+  String label;
+
+  @Option(
+      names = "--cursor",
+      paramLabel = "CURSOR",
+      description = "Start after this cursor, as a previous listing printed it.")
+  String after;
+
+  @Option(
       names = "--limit",
       paramLabel = "N",
       description = "Show at most N tasks (default " + DEFAULT_LIMIT + ").")
@@ -54,7 +65,7 @@ abstract class TaskListing extends ApiCommand {
       throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 1");
     }
     List<JsonNode> tasks = new ArrayList<>();
-    String cursor = null;
+    String cursor = after;
     do {
       JsonNode page =
           api()
@@ -65,6 +76,8 @@ abstract class TaskListing extends ApiCommand {
                           statuses.stream().map(TaskStatus::wire).toList(),
                           "runtime",
                           runtime == null ? null : runtime.wire(),
+                          "label",
+                          label,
                           "limit",
                           Math.min(wanted - tasks.size(), PAGE_LIMIT),
                           "cursor",
@@ -81,12 +94,24 @@ abstract class TaskListing extends ApiCommand {
       return ExitCodes.OK;
     }
     if (tasks.isEmpty()) {
-      out().println(statuses.isEmpty() && runtime == null ? "No tasks." : "No tasks match.");
+      out()
+          .println(
+              statuses.isEmpty() && runtime == null && label == null && after == null
+                  ? "No tasks."
+                  : "No tasks match.");
       return ExitCodes.OK;
     }
     TaskRendering.table(tasks, style(), now(), wide).print(out(), style());
     if (cursor != null) {
-      out().println(style().dim("Showing the newest " + tasks.size() + "; more with --limit."));
+      out()
+          .println(
+              style()
+                  .dim(
+                      "Showing "
+                          + tasks.size()
+                          + "; the next ones with --cursor "
+                          + cursor
+                          + " (or a larger --limit)."));
     }
     return ExitCodes.OK;
   }

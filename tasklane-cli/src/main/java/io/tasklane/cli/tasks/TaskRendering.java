@@ -75,7 +75,8 @@ final class TaskRendering {
     field(fields, "Flow", Json.text(task, "parentFlowId"));
     field(fields, "Parent task", Json.text(task, "parentTaskId"));
     String runner = Json.text(task, "runnerId");
-    Instant lease = Json.instant(task, "leaseExpiresAt");
+    Instant lease =
+        "running".equals(Json.text(task, "status")) ? Json.instant(task, "leaseExpiresAt") : null;
     field(
         fields,
         "Attempt",
