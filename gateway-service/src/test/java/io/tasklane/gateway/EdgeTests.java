@@ -202,6 +202,26 @@ class EdgeTests {
   }
 
   @Test
+  void aBodyTheClientNeverFinishesIsABadRequestProblemAndNeverCompletesAtTheBackend()
+      throws Exception {
+    String head =
+        "POST /api/v1/tasks HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+            + "Authorization: Bearer "
+            + WRITER_KEY
+            + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+
+    var response =
+        new RawHttp(port)
+            .exchangeThenEndInput(
+                head.getBytes(StandardCharsets.US_ASCII), chunk("{\"goal\":\"never ends"));
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.isProblem()).isTrue();
+    assertThat(response.body()).contains("https://tasklane.io/problems/incomplete-body");
+    assertThat(LEDGER.received()).isEmpty();
+  }
+
+  @Test
   void metricsAreServedOnTheManagementPortOnlyAndHealthOnBoth() throws Exception {
     var publicPrometheus = send(request("/actuator/prometheus").GET());
     var publicMetrics = send(request("/actuator/metrics").GET());

@@ -67,6 +67,19 @@ final class RawHttp {
     }
   }
 
+  /** Writes {@code head} and {@code part}, then ends its output as a client that stops sending. */
+  Response exchangeThenEndInput(byte[] head, byte[] part) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(head);
+      out.write(part);
+      out.flush();
+      socket.shutdownOutput();
+      return parse(readAll(socket.getInputStream()));
+    }
+  }
+
   private static byte[] readAll(InputStream in) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     byte[] buffer = new byte[8192];

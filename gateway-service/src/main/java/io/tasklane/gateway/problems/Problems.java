@@ -20,14 +20,19 @@ public final class Problems {
       ServerHttpResponse response, HttpStatus status, String slug, String title, String detail) {
     response.setStatusCode(status);
     response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+    byte[] body = body(status, slug, title, detail);
+    response.getHeaders().setContentLength(body.length);
+    return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+  }
+
+  /** The problem document itself, as bytes of JSON. */
+  static byte[] body(HttpStatus status, String slug, String title, String detail) {
     Map<String, Object> problem = new LinkedHashMap<>();
     problem.put("type", BASE + slug);
     problem.put("title", title);
     problem.put("status", status.value());
     problem.put("detail", detail);
-    byte[] body = JSON.writeValueAsBytes(problem);
-    response.getHeaders().setContentLength(body.length);
-    return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+    return JSON.writeValueAsBytes(problem);
   }
 
   /** A problem titled with the status's reason phrase. */

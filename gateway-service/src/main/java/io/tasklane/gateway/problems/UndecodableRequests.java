@@ -1,17 +1,28 @@
 package io.tasklane.gateway.problems;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.tasklane.gateway.routes.RequestTarget;
 import java.net.URI;
@@ -79,6 +90,8 @@ class UndecodableRequests implements NettyServerCustomizer, WebFilter, Ordered {
 
   private static final Marker MARKER = new Marker();
 
+  static final String INCOMPLETE_BODY = "The client stopped sending before the request body ended";
+
   @Override
   public int getOrder() {
     return Ordered.HIGHEST_PRECEDENCE;
@@ -97,24 +110,87 @@ class UndecodableRequests implements NettyServerCustomizer, WebFilter, Ordered {
 
   @Override
   public HttpServer apply(HttpServer server) {
-    return server.doOnChannelInit(
-        (observer, channel, remoteAddress) -> {
-          if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
-            channel.pipeline().addAfter(NettyPipeline.HttpCodec, "tasklane.undecodable", MARKER);
-          }
-        });
+    return server
+        .childOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true)
+        .doOnChannelInit(
+            (observer, channel, remoteAddress) -> {
+              if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
+                channel
+                    .pipeline()
+                    .addAfter(NettyPipeline.HttpCodec, "tasklane.undecodable", MARKER);
+              }
+            });
   }
 
   @ChannelHandler.Sharable
-  static final class Marker extends ChannelInboundHandlerAdapter {
+  static final class Marker extends ChannelDuplexHandler {
+
+    private static final AttributeKey<Boolean> IN_BODY = AttributeKey.valueOf("tasklane.inBody");
+    private static final AttributeKey<Boolean> INCOMPLETE =
+        AttributeKey.valueOf("tasklane.incompleteBody");
 
     /** A DNS name or IPv4 address, or a bracketed IPv6 address, and an optional port. */
     private static final Pattern HOST =
         Pattern.compile("(\\[[0-9A-Fa-f:.]{2,45}]|[A-Za-z0-9._-]{1,253})(:[0-9]{1,5})?");
 
+    /**
+     * The server answers a body that failed to decode with a bare status of its own; like every
+     * other refusal it goes out as a problem.
+     */
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      if (msg instanceof FullHttpResponse bare
+          && bare.status().code() >= 400
+          && !bare.content().isReadable()
+          && !bare.headers().contains(HttpHeaderNames.CONTENT_TYPE)) {
+        HttpStatus status = HttpStatus.resolve(bare.status().code());
+        if (status != null) {
+          boolean incomplete = ctx.channel().attr(INCOMPLETE).getAndSet(null) != null;
+          byte[] body =
+              Problems.body(
+                  status,
+                  incomplete ? "incomplete-body" : "bad-request",
+                  status.getReasonPhrase(),
+                  incomplete ? INCOMPLETE_BODY : "The request is not valid HTTP");
+          DefaultFullHttpResponse problem =
+              new DefaultFullHttpResponse(
+                  bare.protocolVersion(), bare.status(), Unpooled.wrappedBuffer(body));
+          problem.headers().set(bare.headers());
+          problem.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json");
+          problem.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+          bare.release();
+          ctx.write(problem, promise);
+          return;
+        }
+      }
+      ctx.write(msg, promise);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof ChannelInputShutdownEvent
+          && ctx.channel().attr(IN_BODY).getAndSet(null) != null) {
+        ctx.channel().attr(INCOMPLETE).set(Boolean.TRUE);
+        DefaultLastHttpContent end = new DefaultLastHttpContent();
+        end.setDecoderResult(
+            DecoderResult.failure(new PrematureChannelClosureException(INCOMPLETE_BODY)));
+        ctx.fireChannelRead(end);
+        return;
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof HttpContent) {
+        if (msg instanceof LastHttpContent) {
+          ctx.channel().attr(IN_BODY).set(null);
+        }
+      }
       if (msg instanceof HttpRequest request) {
+        if (!(msg instanceof LastHttpContent)) {
+          ctx.channel().attr(IN_BODY).set(Boolean.TRUE);
+        }
         if (request.decoderResult().isFailure()) {
           String reason = reason(request.decoderResult().cause());
           ReferenceCountUtil.release(msg);
