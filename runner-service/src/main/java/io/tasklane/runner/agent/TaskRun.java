@@ -24,11 +24,15 @@ final class TaskRun {
     RUNNER_SHUTDOWN
   }
 
+  private static final int REPORTED_MESSAGE_CHARS = 16 * 1024;
+  private static final int REPORTED_CONVERSATION_CHARS = 256 * 1024;
+
   final TaskClaim.Granted task;
   final String runnerId;
   final Path workspace;
   final List<PlanStep> plan;
   final Conversation conversation;
+  final StepEvidence evidence;
   int currentStep;
 
   private final Set<Process> processes = ConcurrentHashMap.newKeySet();
@@ -46,14 +50,22 @@ final class TaskRun {
         task.resumeContext() == null ? ResumeContext.empty() : task.resumeContext();
     this.conversation = new Conversation(resume.conversation());
     this.currentStep = Math.max(task.currentStep(), resume.currentStep());
+    this.evidence = new StepEvidence(currentStep, resume.evidence());
   }
 
   void runOn(Thread thread) {
     this.thread = thread;
   }
 
+  /**
+   * The resume context as reports carry it: the evidence of the current step, and the conversation
+   * bounded so that no report is refused by the broker for its size.
+   */
   ResumeContext resumeContext() {
-    return new ResumeContext(currentStep, conversation.snapshot());
+    return new ResumeContext(
+        currentStep,
+        conversation.bounded(REPORTED_MESSAGE_CHARS, REPORTED_CONVERSATION_CHARS),
+        evidence.forResume());
   }
 
   /**
