@@ -156,10 +156,13 @@ public record RunnerProperties(
   /**
    * @param enabled the shell tool exists only when this is true and the task allows it
    * @param allowedCommands executables the tool may start (by name, no shell interpretation)
+   * @param environment names of the runner's environment variables a command may see; every other
+   *     variable (model keys, signing keys, any secret) is left out
    */
   public record Shell(
       @DefaultValue("false") boolean enabled,
       @NotNull @DefaultValue({}) List<String> allowedCommands,
       @NotNull @DefaultValue("30s") Duration timeout,
-      @Min(1) @DefaultValue("16384") int maxOutputChars) {}
+      @Min(1) @DefaultValue("16384") int maxOutputChars,
+      @NotNull @DefaultValue({"PATH", "LANG", "LC_ALL", "TZ"}) List<String> environment) {}
 }

@@ -95,6 +95,18 @@ class LedgerRefusesUnverifiedSuccessTests extends RealLedgerTest {
   }
 
   @Test
+  void theOpenApiDocumentDescribesChecksWithAnExampleOfEachType() throws Exception {
+    JsonNode check = get("/v3/api-docs").get("components").get("schemas").get("PlanCheck");
+
+    assertThat(check.get("description").asString()).contains("the check decides the step");
+    List<String> types = new ArrayList<>();
+    check.get("properties").get("type").get("enum").values().forEach(t -> types.add(t.asString()));
+    assertThat(types).containsExactlyElementsOf(io.tasklane.contracts.PlanCheck.TYPES);
+    assertThat(check.get("examples").toString())
+        .contains("\"type\":\"json_path_equals\"", "\"type\":\"command_exit\"");
+  }
+
+  @Test
   void aCheckedPlanSucceedsAndTheJournalSaysWhatDecidedEachStep() throws Exception {
     MODELS.script(
         "checked-executor",

@@ -3,6 +3,7 @@ package io.tasklane.runner.agent;
 import io.tasklane.contracts.PlanStep;
 import io.tasklane.contracts.ResumeContext;
 import io.tasklane.contracts.TaskClaim;
+import io.tasklane.runner.tools.ProcessGroups;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,11 +81,7 @@ final class TaskRun {
     if (running != null) {
       running.interrupt();
     }
-    processes.forEach(
-        p -> {
-          p.descendants().forEach(ProcessHandle::destroyForcibly);
-          p.destroyForcibly();
-        });
+    processes.forEach(ProcessGroups::kill);
   }
 
   Stop stopped() {
@@ -105,7 +102,7 @@ final class TaskRun {
     processes.add(process);
     process.onExit().thenRun(() -> processes.remove(process));
     if (stop != null) {
-      process.destroyForcibly();
+      ProcessGroups.kill(process);
     }
   }
 
