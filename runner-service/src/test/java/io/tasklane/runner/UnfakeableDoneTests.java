@@ -386,6 +386,30 @@ class UnfakeableDoneTests extends RunnerTest {
   }
 
   @Test
+  void onlyTheFirstCallsOfAReplyUpToTheCapRun() {
+    Models m = models();
+    Reply.Call[] calls = new Reply.Call[10];
+    for (int i = 0; i < calls.length; i++) {
+      calls[i] =
+          new Reply.Call(
+              "write_file", "{\"path\":\"" + (char) ('a' + i) + ".txt\",\"content\":\"x\"}");
+    }
+    MODELS.script(
+        m.executor(),
+        Script.of(Reply.toolCalls(calls), Reply.text("written"), Reply.text("summary")));
+    MODELS.script(m.verifier(), Script.always(Reply.text("YES the files exist")));
+    var task = task("Write", plan("Write the files", "the files exist"), options(m));
+
+    dispatch(task);
+
+    assertThat(REPORTS.awaitEnd(task.taskId())).isInstanceOf(RunnerReport.Finished.class);
+    assertThat(REPORTS.of(task.taskId(), RunnerReport.ToolCalled.class))
+        .extracting(RunnerReport.ToolCalled::error)
+        .containsExactly(false, false, false, false, false, false, false, false, true, true);
+    assertThat(Files.exists(workspace(task).resolve("i.txt"))).isFalse();
+  }
+
+  @Test
   void aStepThatRunsOutOfRoundsIsNoWithoutAskingTheVerifier() {
     Models m = models();
     MODELS.script(
