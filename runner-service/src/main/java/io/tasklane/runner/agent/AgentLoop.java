@@ -18,6 +18,8 @@ import io.tasklane.runner.tools.AssistanceRequestedException;
 import io.tasklane.runner.tools.ToolResult;
 import io.tasklane.runner.tools.ToolScope;
 import io.tasklane.runner.tools.Toolbox;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -509,8 +511,8 @@ class AgentLoop {
     }
     if (tool.endsWith("_file")) {
       try {
-        return java.nio.file.Path.of(text).normalize().toString();
-      } catch (java.nio.file.InvalidPathException e) {
+        return Path.of(text).normalize().toString();
+      } catch (InvalidPathException e) {
         return null;
       }
     }
