@@ -368,6 +368,9 @@ public final class RunnerBenchmark implements Callable<Integer> {
             "--tasklane.runner.ledger-url=" + ledger.url(),
             "--tasklane.runner.slots=" + tasks,
             "--tasklane.runner.max-rounds-per-step=" + (Math.max(toolRounds, slowToolRounds) + 2),
+            // the scripted work writes round-0.txt, round-1.txt ...: a counter loop by the guard's
+            // rule, allowed here so that every round is measured
+            "--tasklane.runner.loop-guard.counter-at=" + (Math.max(toolRounds, slowToolRounds) + 2),
             "--tasklane.runner.tools.workspace-root=" + work.resolve("workspaces"),
             "--tasklane.runner.models.executor.provider=openai",
             "--tasklane.runner.models.executor.base-url=" + models.openAiBaseUrl(),

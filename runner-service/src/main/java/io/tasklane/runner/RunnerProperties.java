@@ -23,7 +23,8 @@ import org.springframework.validation.annotation.Validated;
  * @param heartbeatInterval how often a running task's lease is extended
  * @param leaseDuration the lease each heartbeat asks for
  * @param runTimeout the whole-run limit when a task sets none
- * @param maxRoundsPerStep model rounds per step attempt before the attempt goes to verification
+ * @param maxRoundsPerStep model rounds per step attempt; an attempt that is still calling tools
+ *     after them is NO
  * @param verificationRetries how many times a step is retried after a NO before needs_assistance
  * @param maxPlanSteps the most steps a plan may have
  * @param progressInterval the least time between two progress reports while one step runs long
@@ -102,17 +103,26 @@ public record RunnerProperties(
       @DefaultValue("0.5") double jitter) {}
 
   /**
-   * Repeated {@code (tool, canonical arguments)} within the last {@code window} calls of a step.
+   * Loops within the last {@code window} calls of a step: a repeated {@code (tool, canonical
+   * arguments)}, a cycle of two to four calls repeated three times, calls that differ only in a
+   * number; and caps on how many calls a step attempt may make.
    *
    * @param guidanceAt the repeat count at which guidance is added to the tool result
    * @param blockAt the repeat count from which the call is refused
    * @param blockedCallsBeforeAssistance refused calls in a step before needs_assistance
+   * @param counterAt calls of the same shape (arguments equal but for numbers) from which the call
+   *     is refused
+   * @param maxCallsPerReply tool calls of one model reply that are run; the rest are refused
+   * @param maxCallsPerAttempt tool calls one step attempt may make; then the attempt ends as NO
    */
   public record LoopGuard(
       @Min(2) @DefaultValue("12") int window,
       @Min(2) @DefaultValue("3") int guidanceAt,
       @Min(2) @DefaultValue("4") int blockAt,
-      @Min(1) @DefaultValue("2") int blockedCallsBeforeAssistance) {}
+      @Min(1) @DefaultValue("2") int blockedCallsBeforeAssistance,
+      @Min(3) @DefaultValue("6") int counterAt,
+      @Min(1) @DefaultValue("8") int maxCallsPerReply,
+      @Min(1) @DefaultValue("32") int maxCallsPerAttempt) {}
 
   /**
    * Tools and their limits.
@@ -149,10 +159,13 @@ public record RunnerProperties(
   /**
    * @param enabled the shell tool exists only when this is true and the task allows it
    * @param allowedCommands executables the tool may start (by name, no shell interpretation)
+   * @param environment names of the runner's environment variables a command may see; every other
+   *     variable (model keys, signing keys, any secret) is left out
    */
   public record Shell(
       @DefaultValue("false") boolean enabled,
       @NotNull @DefaultValue({}) List<String> allowedCommands,
       @NotNull @DefaultValue("30s") Duration timeout,
-      @Min(1) @DefaultValue("16384") int maxOutputChars) {}
+      @Min(1) @DefaultValue("16384") int maxOutputChars,
+      @NotNull @DefaultValue({"PATH", "LANG", "LC_ALL", "TZ"}) List<String> environment) {}
 }

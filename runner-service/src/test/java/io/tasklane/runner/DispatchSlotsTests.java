@@ -164,8 +164,8 @@ class DispatchSlotsTests extends RunnerTest {
   }
 
   /**
-   * Works the step once {@code release} opens, so the tasks hold their slots until then; the
-   * summary is written at once.
+   * Works the step (one write, then done) once {@code release} opens, so the tasks hold their slots
+   * until then; the summary is written at once.
    */
   private static Script workingOnceReleased(CountDownLatch release) {
     return request -> {
@@ -177,7 +177,9 @@ class DispatchSlotsTests extends RunnerTest {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      return Reply.text("did it");
+      return request.messages().stream().anyMatch(m -> m.role().equals("tool"))
+          ? Reply.text("did it")
+          : Reply.toolCall("write_file", "{\"path\":\"done.txt\",\"content\":\"done\"}");
     };
   }
 

@@ -42,14 +42,18 @@ class RunControlTests extends RunnerTest {
   void aControlMessageForAnotherAttemptIsIgnored() {
     Models m = models();
     CountDownLatch release = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
     MODELS.script(
         m.executor(),
         request -> {
           await(release);
-          return Reply.text("nothing to do");
+          return calls.incrementAndGet() == 1
+              ? Reply.toolCall("write_file", "{\"path\":\"hi.txt\",\"content\":\"hi\"}")
+              : Reply.text("hi.txt says hi");
         });
     MODELS.script(m.verifier(), Script.always(Reply.text("YES")));
-    var task = task("Say hi", plan("Say hi", "hi was said"), options(m));
+    var task = task("Say hi", plan("Say hi", "hi.txt says hi"), options(m));
     dispatch(task);
     eventually("the model request is in flight", () -> !MODELS.requests(m.executor()).isEmpty());
 

@@ -70,7 +70,12 @@ class RunnerFleetTests extends RunnerTest {
   @Test
   void twoRunnersShareABurstOfTasks() {
     Models m = models();
-    MODELS.script(m.executor(), Script.always(Reply.text("nothing needed")));
+    MODELS.script(
+        m.executor(),
+        request ->
+            request.messages().stream().anyMatch(msg -> msg.role().equals("tool"))
+                ? Reply.text("done.txt written")
+                : Reply.toolCall("write_file", "{\"path\":\"done.txt\",\"content\":\"done\"}"));
     MODELS.script(m.verifier(), Script.always(Reply.text("YES")));
     List<TaskClaim.Granted> burst = new ArrayList<>();
     for (int partition = 0; partition < DISPATCH_PARTITIONS; partition++) {

@@ -86,9 +86,13 @@ public sealed interface RunnerReport {
       implements RunnerReport {}
 
   /**
-   * The verifier's answer for a step. Only {@code passed = true} advances the plan.
+   * A step's verdict. Only {@code passed = true} advances the plan, and the ledger accepts {@code
+   * succeeded} only when every step has one.
    *
+   * @param verifierModel the model asked, or null when no model was asked
    * @param resumeContext the conversation up to the verdict, so a recovery never repeats the step
+   * @param decidedBy the step's check, the verifier model, or the runner alone
+   * @param answer the verifier model's raw answer (shortened), or null when no model was asked
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   record StepVerdict(
@@ -102,8 +106,39 @@ public sealed interface RunnerReport {
       boolean passed,
       String reason,
       String verifierModel,
-      ResumeContext resumeContext)
-      implements RunnerReport {}
+      ResumeContext resumeContext,
+      VerdictSource decidedBy,
+      String answer)
+      implements RunnerReport {
+
+    public StepVerdict(
+        UUID reportId,
+        UUID taskId,
+        String tenant,
+        int attempt,
+        String runnerId,
+        Instant at,
+        int stepIndex,
+        boolean passed,
+        String reason,
+        String verifierModel,
+        ResumeContext resumeContext) {
+      this(
+          reportId,
+          taskId,
+          tenant,
+          attempt,
+          runnerId,
+          at,
+          stepIndex,
+          passed,
+          reason,
+          verifierModel,
+          resumeContext,
+          VerdictSource.MODEL_JUDGED,
+          null);
+    }
+  }
 
   /** The runner still holds the task; the ledger extends the lease by {@code leaseSeconds}. */
   @JsonIgnoreProperties(ignoreUnknown = true)

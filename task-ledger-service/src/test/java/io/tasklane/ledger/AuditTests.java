@@ -50,7 +50,7 @@ class AuditTests extends OperationsTest {
     String undelivered = createTaskId("{\"goal\":\"Tell me when done\"}");
     claim(undelivered, 1);
     var runner = new ScriptedRunner(undelivered, tenant, 1);
-    runner.send(runner.finished(TaskStatus.SUCCEEDED, "done", null));
+    runner.succeed("done");
     awaitTask(undelivered, t -> t.get("status").asString().equals("succeeded"));
     Broker.send(
         Topics.DELIVERY_REPORTS,

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tasklane.contracts.DeliveryChannel;
 import io.tasklane.contracts.DeliveryReport;
 import io.tasklane.contracts.DeliveryStatus;
-import io.tasklane.contracts.TaskStatus;
 import io.tasklane.contracts.Topics;
 import java.time.Instant;
 import java.util.UUID;
@@ -87,7 +86,7 @@ class DeliveryReportTests extends LedgerTest {
     String id = createTaskId("{\"goal\":\"Tell me when done\",\"requesterSessionKey\":\"chat-1\"}");
     claim(id, 1);
     var runner = new ScriptedRunner(id, tenant, 1);
-    runner.send(runner.finished(TaskStatus.SUCCEEDED, "done", null));
+    runner.succeed("done");
     JsonNode task = awaitTask(id, t -> t.get("status").asString().equals("succeeded"));
     assertThat(task.get("deliveryStatus").asString()).isEqualTo("pending");
     return id;

@@ -2,7 +2,6 @@ package io.tasklane.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tasklane.contracts.TaskStatus;
 import io.tasklane.contracts.Topics;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -19,7 +18,7 @@ class ParentCancelTests extends LedgerTest {
     claim(running, 1);
     claim(finished, 1);
     var runner = new ScriptedRunner(finished, tenant, 1);
-    runner.send(runner.finished(TaskStatus.SUCCEEDED, "titled", null));
+    runner.succeed("titled");
     awaitTask(finished, t -> t.get("status").asString().equals("succeeded"));
 
     try (var control = new Broker.TopicReader(Topics.TASK_CONTROL)) {

@@ -110,7 +110,7 @@ class RunnerReportTests extends LedgerTest {
   @Test
   void finishedSetsTheTerminalSummaryAndStatus() {
     var succeeded = runningTask("{\"goal\":\"Succeed\"}");
-    succeeded.send(succeeded.finished(TaskStatus.SUCCEEDED, "all green", null));
+    succeeded.succeed("all green");
     var failed = runningTask("{\"goal\":\"Fail\"}");
     failed.send(failed.finished(TaskStatus.FAILED, "gave up", "tests keep failing"));
     var timedOut = runningTask("{\"goal\":\"Run out of time\"}");
@@ -134,8 +134,7 @@ class RunnerReportTests extends LedgerTest {
   void nulCharactersFromAModelAreStoredAsReplacementCharacters() {
     var runner = runningTask("{\"goal\":\"Echo a binary file\"}");
     runner.send(runner.toolCalled(0, "read_file", "{\"path\":\"a\u0000b\"}"));
-    runner.send(
-        runner.finished(TaskStatus.SUCCEEDED, "read a\u0000b, literally \\u0000 in text", null));
+    runner.succeed("read a\u0000b, literally \\u0000 in text");
 
     JsonNode task = awaitTask(runner.taskId(), t -> t.get("status").asString().equals("succeeded"));
 
@@ -200,6 +199,69 @@ class RunnerReportTests extends LedgerTest {
 
     await().atMost(PATIENCE).until(() -> ignoredReports("unknown_task") == ignoredBefore + 1);
     assertThat(show(runner.taskId()).get("status").asString()).isEqualTo("running");
+  }
+
+  @Test
+  void succeededWithoutAPassingVerdictForEveryStepIsRefusedCountedAndAudited() {
+    var runner =
+        runningTask(
+            "{\"goal\":\"Two steps\",\"plan\":[{\"description\":\"a\",\"doneWhen\":\"a done\"},"
+                + "{\"description\":\"b\",\"doneWhen\":\"b done\"}]}");
+    double refusedBefore =
+        counter("tasklane_tasks_unverified_success_refused_total", "reason", "unverified_steps");
+
+    runner.send(runner.verdict(0, true, "a is done"));
+    runner.send(runner.finished(TaskStatus.SUCCEEDED, "both done, trust me", null));
+
+    JsonNode task =
+        awaitTask(runner.taskId(), t -> t.get("status").asString().equals("needs_assistance"));
+    assertThat(task.get("statusReason").asString())
+        .isEqualTo(
+            "unverified_success_refused: no passing verdict or check on record for step(s) 2");
+    assertThat(task.has("terminalSummary")).isFalse();
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                counter(
+                        "tasklane_tasks_unverified_success_refused_total",
+                        "reason",
+                        "unverified_steps")
+                    == refusedBefore + 1);
+    JsonNode refusal = journalOfType(runner.taskId(), "status_changed").getLast().get("payload");
+    assertThat(refusal.get("to").asString()).isEqualTo("needs_assistance");
+    assertThat(refusal.get("refused").asString()).isEqualTo("succeeded");
+  }
+
+  @Test
+  void aVerdictFromARunnerThatDoesNotHoldTheClaimIsIgnored() {
+    var runner =
+        runningTask(
+            "{\"goal\":\"Held\",\"plan\":[{\"description\":\"a\",\"doneWhen\":\"a done\"}]}");
+    double ignoredBefore = ignoredReports("not_claim_holder");
+
+    Broker.send(
+        io.tasklane.contracts.Topics.RUNNER_REPORTS,
+        java.util.UUID.fromString(runner.taskId()),
+        Broker.JSON
+            .writerFor(RunnerReport.class)
+            .writeValueAsString(
+                new RunnerReport.StepVerdict(
+                    java.util.UUID.randomUUID(),
+                    java.util.UUID.fromString(runner.taskId()),
+                    tenant,
+                    1,
+                    "another-runner",
+                    java.time.Instant.now(),
+                    0,
+                    true,
+                    "looks done to me",
+                    "verifier",
+                    null)));
+
+    await().atMost(PATIENCE).until(() -> ignoredReports("not_claim_holder") == ignoredBefore + 1);
+    assertThat(show(runner.taskId()).get("plan").get(0).get("status").asString())
+        .isNotEqualTo("verified");
   }
 
   private ScriptedRunner runningTask(String body) {

@@ -98,6 +98,16 @@ public final class ScriptedRunner {
         id(), taskId, tenant, attempt, RUNNER_ID, now(), reason, context);
   }
 
+  /**
+   * Succeeds the way the ledger accepts it: a one-step plan (kept only when the task has none), a
+   * passing verdict for that step, then {@code succeeded}.
+   */
+  public void succeed(String summary) {
+    send(plan("the work"));
+    send(verdict(0, true, "the work is done"));
+    send(finished(TaskStatus.SUCCEEDED, summary, null));
+  }
+
   public RunnerReport.Finished finished(TaskStatus outcome, String summary, String error) {
     return new RunnerReport.Finished(
         id(), taskId, tenant, attempt, RUNNER_ID, now(), outcome, summary, error, null);

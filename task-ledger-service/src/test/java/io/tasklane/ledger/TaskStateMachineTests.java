@@ -110,7 +110,7 @@ class TaskStateMachineTests extends LedgerTest {
     String id = createTaskId("{\"goal\":\"Ship it\"}");
     claim(id, 1);
     var runner = new ScriptedRunner(id, tenant, 1);
-    runner.send(runner.finished(SUCCEEDED, "shipped", null));
+    runner.succeed("shipped");
     JsonNode before = awaitTask(id, task -> task.get("status").asString().equals("succeeded"));
     List<JsonNode> journalBefore = journal(id);
 
@@ -233,6 +233,7 @@ class TaskStateMachineTests extends LedgerTest {
     runner.send(runner.heartbeat(120));
     runner.send(runner.verdict(0, true, "looked"));
     runner.send(runner.progress("half way"));
+    runner.send(runner.verdict(1, true, "fixed"));
     runner.send(runner.finished(SUCCEEDED, "done", null));
 
     JsonNode task = awaitTask(id, t -> t.get("status").asString().equals("succeeded"));

@@ -2,10 +2,14 @@ package io.tasklane.runner.agent;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.tasklane.contracts.ObservedCall;
+import io.tasklane.contracts.PlanCheck;
 import io.tasklane.contracts.PlanStep;
 import io.tasklane.contracts.StepStatus;
 import io.tasklane.contracts.TaskStatus;
+import io.tasklane.contracts.VerdictSource;
 import io.tasklane.runner.RunnerProperties;
+import io.tasklane.runner.model.MalformedModelReplyException;
 import io.tasklane.runner.model.ModelGateway;
 import io.tasklane.runner.model.ModelReply;
 import io.tasklane.runner.model.ModelRole;
@@ -14,6 +18,8 @@ import io.tasklane.runner.tools.AssistanceRequestedException;
 import io.tasklane.runner.tools.ToolResult;
 import io.tasklane.runner.tools.ToolScope;
 import io.tasklane.runner.tools.Toolbox;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +51,7 @@ class AgentLoop {
   private final Reporter reporter;
   private final JsonMapper json;
   private final MeterRegistry meters;
+  private final Checks checks;
 
   AgentLoop(
       RunnerProperties properties,
@@ -63,6 +70,7 @@ class AgentLoop {
     this.reporter = reporter;
     this.json = json;
     this.meters = meters;
+    this.checks = new Checks(json);
   }
 
   /** Runs the task to one of its reported ends; never throws. */
@@ -139,18 +147,24 @@ class AgentLoop {
 
   private void runStep(TaskRun run, int index, TaskModels taskModels, Toolbox.TaskTools tools)
       throws InterruptedException {
-    List<Evidence> evidence = new ArrayList<>();
+    StepEvidence evidence = run.evidence;
+    evidence.beginStep(index);
     LoopGuard guard = new LoopGuard(properties.loopGuard());
     String feedback = run.plan.get(index).verdict();
     int attempts = properties.verificationRetries() + 1;
     for (int attempt = 1; attempt <= attempts; attempt++) {
       run.checkpoint();
+      evidence.beginAttempt(attempt == 1);
       PlanStep step = update(run, index, StepStatus.RUNNING, run.plan.get(index).verdict(), 1);
+      Map<String, String> before = fingerprints(step, run);
       reporter.stepStarted(run, index);
       run.conversation.user(Prompts.stepInstruction(step, feedback));
-      for (int round = 1; round <= properties.maxRoundsPerStep(); round++) {
+      Budget budget = new Budget(properties.loopGuard().maxCallsPerAttempt());
+      boolean finished = false;
+      for (int round = 1; round <= properties.maxRoundsPerStep() && !budget.spent(); round++) {
         run.checkpoint();
-        if (!round(run, index, feedback, taskModels, tools, guard, evidence)) {
+        if (!round(run, index, feedback, taskModels, tools, guard, budget)) {
+          finished = true;
           break;
         }
         if (run.progressDue(properties.progressInterval())) {
@@ -158,7 +172,7 @@ class AgentLoop {
         }
       }
       run.checkpoint();
-      Verifier.Verdict verdict = verifier.verify(run.plan.get(index), evidence, taskModels);
+      Decision verdict = decide(run, step, finished, budget, before, taskModels);
       update(
           run,
           index,
@@ -168,7 +182,14 @@ class AgentLoop {
       if (verdict.passed()) {
         run.currentStep = index + 1;
       }
-      reporter.verdict(run, index, verdict.passed(), verdict.reason(), taskModels.verifierModel());
+      reporter.verdict(
+          run,
+          index,
+          verdict.passed(),
+          verdict.reason(),
+          verdict.source() == VerdictSource.MODEL_JUDGED ? taskModels.verifierModel() : null,
+          verdict.source(),
+          verdict.answer());
       if (verdict.passed()) {
         reporter.stepVerified(run, index);
         return;
@@ -180,7 +201,78 @@ class AgentLoop {
         "Step " + (index + 1) + " was not verified after " + attempts + " attempts: " + feedback);
   }
 
-  /** One model round; true when the model called tools and the step goes on. */
+  /** What decided a step attempt, and how. */
+  private record Decision(boolean passed, String reason, VerdictSource source, String answer) {}
+
+  /**
+   * The verdict of one step attempt. An attempt that never finished, or in which no call succeeded,
+   * is NO without asking anyone; a step with a check is decided by the check alone; only the rest
+   * goes to the verifier model, which sees what the runner observed.
+   */
+  private Decision decide(
+      TaskRun run,
+      PlanStep step,
+      boolean finished,
+      Budget budget,
+      Map<String, String> before,
+      TaskModels taskModels)
+      throws InterruptedException {
+    if (!finished) {
+      String why =
+          budget.spent()
+              ? "the attempt used all of its " + budget.limit + " tool calls without finishing"
+              : "the attempt used all of its "
+                  + properties.maxRoundsPerStep()
+                  + " rounds without finishing";
+      return new Decision(false, "No: " + why + ".", VerdictSource.RUNNER, null);
+    }
+    if (step.check() != null) {
+      Checks.Result result =
+          checks.evaluate(step.check(), run.workspace, run.evidence.calls(), before);
+      return new Decision(result.passed(), result.reason(), VerdictSource.CHECK, null);
+    }
+    if (!run.evidence.anySucceededThisAttempt()) {
+      return new Decision(
+          false,
+          "No: no tool call of this attempt succeeded, so nothing was observed that could show"
+              + " the step is done.",
+          VerdictSource.RUNNER,
+          null);
+    }
+    Verifier.Verdict verdict = verifier.verify(step, run.evidence, run.workspace, taskModels);
+    return new Decision(
+        verdict.passed(),
+        verdict.reason(),
+        VerdictSource.MODEL_JUDGED,
+        verdict.answer() == null ? null : Prompts.truncate(verdict.answer(), 2000));
+  }
+
+  private static Map<String, String> fingerprints(PlanStep step, TaskRun run) {
+    PlanCheck check = step.check();
+    if (check == null
+        || check.path() == null
+        || !(check.type().equals(PlanCheck.FILE_CHANGED_IN_STEP)
+            || check.type().equals(PlanCheck.FILE_UNCHANGED))) {
+      return Map.of();
+    }
+    return Map.of(check.path(), Checks.fingerprint(run.workspace, check.path()));
+  }
+
+  /** How many tool calls a step attempt may still make. */
+  private static final class Budget {
+    final int limit;
+    int used;
+
+    Budget(int limit) {
+      this.limit = limit;
+    }
+
+    boolean spent() {
+      return used >= limit;
+    }
+  }
+
+  /** One model round; true when the step goes on (the model called tools, or was unreadable). */
   private boolean round(
       TaskRun run,
       int index,
@@ -188,15 +280,26 @@ class AgentLoop {
       TaskModels taskModels,
       Toolbox.TaskTools tools,
       LoopGuard guard,
-      List<Evidence> evidence)
+      Budget budget)
       throws InterruptedException {
     String system = Prompts.step(run.task.goal(), run.plan, index, feedback);
-    ModelReply reply =
-        models.call(
-            taskModels.call(
-                ModelRole.EXECUTOR,
-                run.conversation.toPrompt(system, this::isJsonObject),
-                tools.offered()));
+    ModelReply reply;
+    try {
+      reply =
+          models.call(
+              taskModels.call(
+                  ModelRole.EXECUTOR,
+                  run.conversation.toPrompt(system, this::isJsonObject),
+                  tools.offered()));
+    } catch (MalformedModelReplyException malformed) {
+      meters.counter("tasklane.runner.model.malformed_rounds", "role", "executor").increment();
+      run.conversation.user(
+          "[runner] Your last reply could not be read: "
+              + malformed.getMessage()
+              + ". Nothing was run. Call the tools again, each call's arguments as one JSON"
+              + " object, or answer in plain text when the step is done.");
+      return true;
+    }
     if (!reply.hasToolCalls()) {
       run.conversation.assistant(reply.text());
       return false;
@@ -216,13 +319,34 @@ class AgentLoop {
     }
     calls.forEach(c -> run.conversation.toolCall(c.id(), c.name(), c.arguments()));
     String stopReason = null;
-    for (ToolCall call : calls) {
+    int perReply = properties.loopGuard().maxCallsPerReply();
+    for (int i = 0; i < calls.size(); i++) {
+      ToolCall call = calls.get(i);
       if (stopReason != null) {
         run.conversation.toolResult(call.id(), call.name(), "Not run: " + stopReason);
         continue;
       }
+      if (i >= perReply || budget.spent()) {
+        String why =
+            i >= perReply
+                ? "Not run: a reply may make at most " + perReply + " tool calls."
+                : "Not run: this attempt has used all of its " + budget.limit + " tool calls.";
+        ToolResult refused =
+            record(
+                run,
+                index,
+                call,
+                ToolResult.error(why),
+                System.nanoTime(),
+                ObservedCall.BLOCKED,
+                null,
+                tools);
+        run.conversation.toolResult(call.id(), call.name(), refused.output());
+        continue;
+      }
+      budget.used++;
       try {
-        ToolResult result = runTool(run, index, call, tools, guard, evidence);
+        ToolResult result = runTool(run, index, call, tools, guard);
         run.conversation.toolResult(call.id(), call.name(), result.output());
       } catch (StopAfterCall stop) {
         run.conversation.toolResult(call.id(), call.name(), stop.result);
@@ -236,12 +360,7 @@ class AgentLoop {
   }
 
   private ToolResult runTool(
-      TaskRun run,
-      int index,
-      ToolCall call,
-      Toolbox.TaskTools tools,
-      LoopGuard guard,
-      List<Evidence> evidence)
+      TaskRun run, int index, ToolCall call, Toolbox.TaskTools tools, LoopGuard guard)
       throws InterruptedException {
     long started = System.nanoTime();
     Map<String, Object> arguments;
@@ -259,7 +378,9 @@ class AgentLoop {
                   + malformed.getMessage()
                   + ". Nothing was run. Call the tool again with the arguments as one JSON object."),
           started,
-          evidence);
+          ObservedCall.MALFORMED,
+          null,
+          tools);
     }
     LoopGuard.Verdict loop = guard.check(call.name(), canonical(arguments));
     if (loop.action() != LoopGuard.Action.ALLOW) {
@@ -274,16 +395,25 @@ class AgentLoop {
     }
     switch (loop.action()) {
       case BLOCK -> {
-        return record(run, index, call, ToolResult.error(blocked(call, loop)), started, evidence);
+        return record(
+            run,
+            index,
+            call,
+            ToolResult.error(blocked(call, loop)),
+            started,
+            ObservedCall.BLOCKED,
+            null,
+            tools);
       }
       case GIVE_UP -> {
         String result = blocked(call, loop);
-        record(run, index, call, ToolResult.error(result), started, evidence);
+        record(
+            run, index, call, ToolResult.error(result), started, ObservedCall.BLOCKED, null, tools);
         throw new StopAfterCall(
             "The model kept repeating "
                 + call.name()
                 + " "
-                + call.arguments()
+                + Prompts.truncate(call.arguments(), 500)
                 + " ("
                 + loop.pattern()
                 + ", "
@@ -303,19 +433,27 @@ class AgentLoop {
                   run.task, index, run.workspace, run::processStarted, run.pauseRequested()));
     } catch (AssistanceRequestedException question) {
       String answer = "The operator has been asked: " + question.getMessage();
-      record(run, index, call, ToolResult.ok(answer), started, evidence);
+      record(run, index, call, ToolResult.ok(answer), started, ObservedCall.OK, arguments, tools);
       throw new StopAfterCall("The model asked for assistance: " + question.getMessage(), answer);
     }
     if (loop.action() == LoopGuard.Action.GUIDE) {
-      result =
-          new ToolResult(
-              result.output()
-                  + "\n\n[runner] You have made this exact call "
+      String guidance =
+          loop.pattern().equals("counter")
+              ? "\n\n[runner] You have made this call "
                   + loop.repeats()
-                  + " times; repeating it will not change the result. Do something different, or finish the step. The call will be blocked if repeated.",
-              result.error());
+                  + " times with only a number changed; counting up will not finish the step. Do"
+                  + " something different, or finish the step. Such calls will be blocked."
+              : "\n\n[runner] You have made this exact call "
+                  + loop.repeats()
+                  + " times; repeating it will not change the result. Do something different, or"
+                  + " finish the step. The call will be blocked if repeated.";
+      result = new ToolResult(result.output() + guidance, result.error());
     }
-    return record(run, index, call, result, started, evidence);
+    String outcome =
+        !tools.has(call.name())
+            ? ObservedCall.UNKNOWN_TOOL
+            : result.error() ? ObservedCall.FAILED : ObservedCall.OK;
+    return record(run, index, call, result, started, outcome, arguments, tools);
   }
 
   private ToolResult record(
@@ -324,13 +462,30 @@ class AgentLoop {
       ToolCall call,
       ToolResult result,
       long startedNanos,
-      List<Evidence> evidence) {
+      String outcome,
+      Map<String, Object> arguments,
+      Toolbox.TaskTools tools) {
     long nanos = System.nanoTime() - startedNanos;
+    boolean known = tools.has(call.name());
     Timer.builder("tasklane.runner.tool.calls")
-        .tags("tool", call.name(), "outcome", result.error() ? "error" : "ok")
+        .tags("tool", known ? call.name() : "unknown", "outcome", result.error() ? "error" : "ok")
         .register(meters)
         .record(nanos, TimeUnit.NANOSECONDS);
-    evidence.add(new Evidence(call.name(), call.arguments(), result.output(), result.error()));
+    String target = target(call.name(), arguments);
+    boolean modelAuthored =
+        ObservedCall.OK.equals(outcome)
+            && ("spawn_subtask".equals(call.name())
+                || ("read_file".equals(call.name())
+                    && target != null
+                    && run.evidence.wroteFile(target)));
+    run.evidence.record(
+        new ObservedCall(
+            index,
+            known ? call.name() : null,
+            known ? outcome : ObservedCall.UNKNOWN_TOOL,
+            result.output(),
+            target,
+            modelAuthored));
     reporter.toolCalled(
         run,
         index,
@@ -341,6 +496,31 @@ class AgentLoop {
         result.error(),
         TimeUnit.NANOSECONDS.toMillis(nanos));
     return result;
+  }
+
+  /** What a call was about, as the runner read its arguments: a file, a URL, a command. */
+  private static String target(String tool, Map<String, Object> arguments) {
+    if (arguments == null) {
+      return null;
+    }
+    Object value =
+        switch (tool) {
+          case "write_file", "read_file" -> arguments.get("path");
+          case "http_fetch" -> arguments.get("url");
+          case "shell" -> arguments.get("command");
+          default -> null;
+        };
+    if (!(value instanceof String text)) {
+      return null;
+    }
+    if (tool.endsWith("_file")) {
+      try {
+        return Path.of(text).normalize().toString();
+      } catch (InvalidPathException e) {
+        return null;
+      }
+    }
+    return text.trim();
   }
 
   private static String blocked(ToolCall call, LoopGuard.Verdict loop) {
@@ -381,9 +561,7 @@ class AgentLoop {
   private static PlanStep update(
       TaskRun run, int index, StepStatus status, String verdict, int newAttempts) {
     PlanStep s = run.plan.get(index);
-    PlanStep updated =
-        new PlanStep(
-            s.index(), s.description(), s.doneWhen(), status, s.attempts() + newAttempts, verdict);
+    PlanStep updated = s.with(status, s.attempts() + newAttempts, verdict);
     run.plan.set(index, updated);
     return updated;
   }

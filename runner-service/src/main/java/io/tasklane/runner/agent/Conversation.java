@@ -45,6 +45,47 @@ final class Conversation {
     return List.copyOf(messages);
   }
 
+  /**
+   * The conversation with every message shortened to {@code messageChars} and, when it is still
+   * longer than {@code totalChars}, only the first message (the task) and the newest ones that fit.
+   */
+  List<ConversationMessage> bounded(int messageChars, int totalChars) {
+    List<ConversationMessage> shortened = new ArrayList<>(messages.size());
+    for (ConversationMessage m : messages) {
+      String content = m.content();
+      if (content != null && content.length() > messageChars) {
+        content =
+            content.substring(0, messageChars)
+                + "\n[shortened by the runner: "
+                + content.length()
+                + " characters in all]";
+      }
+      shortened.add(new ConversationMessage(m.role(), content, m.toolName(), m.toolCallId()));
+    }
+    int total = 0;
+    int from = shortened.size();
+    while (from > 1) {
+      ConversationMessage m = shortened.get(from - 1);
+      int size = m.content() == null ? 0 : m.content().length();
+      if (total + size > totalChars) {
+        break;
+      }
+      total += size;
+      from--;
+    }
+    if (from <= 1) {
+      return List.copyOf(shortened);
+    }
+    List<ConversationMessage> kept = new ArrayList<>();
+    kept.add(shortened.getFirst());
+    // a tool result without its call cannot be replayed: start at a message that is not one
+    while (from < shortened.size() && "tool".equals(shortened.get(from).role())) {
+      from++;
+    }
+    kept.addAll(shortened.subList(from, shortened.size()));
+    return List.copyOf(kept);
+  }
+
   int size() {
     return messages.size();
   }

@@ -1,6 +1,7 @@
 package io.tasklane.runner.agent;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.tasklane.contracts.PlanCheck;
 import io.tasklane.contracts.PlanStep;
 import io.tasklane.runner.RunnerProperties;
 import io.tasklane.runner.model.ModelGateway;
@@ -16,7 +17,8 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Asks the planner model for a plan and validates it; an invalid plan is retried once with the
+ * Asks the planner model for a plan and validates it (checks included: an unknown type or a path
+ * outside the workspace makes the plan invalid); an invalid plan is retried once with the
  * validation error, then the task needs assistance.
  */
 @Component
@@ -26,7 +28,7 @@ class Planner {
   record ProposedPlan(List<ProposedStep> steps) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record ProposedStep(String description, String doneWhen) {}
+  record ProposedStep(String description, String doneWhen, PlanCheck check) {}
 
   private final ModelGateway models;
   private final JsonMapper json;
@@ -90,7 +92,14 @@ class Planner {
       if (blank(step.doneWhen())) {
         throw new InvalidPlan("step " + (i + 1) + " has no doneWhen check");
       }
-      plan.add(PlanStep.pending(i, step.description().trim(), step.doneWhen().trim()));
+      if (step.check() != null) {
+        String problem = step.check().problem().orElse(null);
+        if (problem != null) {
+          throw new InvalidPlan("step " + (i + 1) + ": " + problem);
+        }
+      }
+      plan.add(
+          PlanStep.pending(i, step.description().trim(), step.doneWhen().trim(), step.check()));
     }
     return plan;
   }

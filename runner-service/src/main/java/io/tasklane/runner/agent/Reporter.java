@@ -6,6 +6,7 @@ import io.tasklane.contracts.ResumeContext;
 import io.tasklane.contracts.RunnerReport;
 import io.tasklane.contracts.TaskStatus;
 import io.tasklane.contracts.Topics;
+import io.tasklane.contracts.VerdictSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,6 +24,8 @@ class Reporter {
 
   private static final Logger log = LoggerFactory.getLogger(Reporter.class);
   private static final Duration TERMINAL_SEND_WAIT = Duration.ofSeconds(15);
+  private static final int SEND_ATTEMPTS = 5;
+  private static final int REPORTED_CALL_CHARS = 16 * 1024;
 
   private final KafkaTemplate<String, String> kafka;
   private final JsonMapper json;
@@ -79,15 +82,22 @@ class Reporter {
             Instant.now(),
             step,
             callId,
-            tool,
-            arguments,
-            result,
+            Prompts.truncate(tool, 200),
+            Prompts.truncate(arguments, REPORTED_CALL_CHARS),
+            Prompts.truncate(result, REPORTED_CALL_CHARS),
             error,
             millis),
         false);
   }
 
-  void verdict(TaskRun run, int step, boolean passed, String reason, String verifierModel) {
+  void verdict(
+      TaskRun run,
+      int step,
+      boolean passed,
+      String reason,
+      String verifierModel,
+      VerdictSource decidedBy,
+      String answer) {
     send(
         new RunnerReport.StepVerdict(
             id(),
@@ -100,8 +110,10 @@ class Reporter {
             passed,
             reason,
             verifierModel,
-            run.resumeContext()),
-        false);
+            run.resumeContext(),
+            decidedBy,
+            answer),
+        true);
   }
 
   /** A verified step, as progress the requester may be told about. */
@@ -204,25 +216,62 @@ class Reporter {
     meters.counter("tasklane.runner.tasks.ended", "outcome", outcome).increment();
   }
 
+  /**
+   * Publishes a report. Reports that carry a verdict or an outcome wait for the broker and are sent
+   * again when it did not take them; the ledger applies each report id once, so a repeat is safe.
+   */
   private void send(RunnerReport report, boolean waitForBroker) {
-    var sent =
-        kafka.send(
-            Topics.RUNNER_REPORTS, report.taskId().toString(), json.writeValueAsString(report));
+    String payload = json.writeValueAsString(report);
     if (!waitForBroker) {
+      kafka.send(Topics.RUNNER_REPORTS, report.taskId().toString(), payload);
       return;
     }
-    try {
-      sent.get(TERMINAL_SEND_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
+    for (int attempt = 1; attempt <= SEND_ATTEMPTS; attempt++) {
+      try {
+        kafka
+            .send(Topics.RUNNER_REPORTS, report.taskId().toString(), payload)
+            .get(TERMINAL_SEND_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        return;
+      } catch (InterruptedException e) {
+        // a cancel must not cost the outcome: finish the send, then keep the interrupt
+        Thread.interrupted();
+        try {
+          kafka
+              .send(Topics.RUNNER_REPORTS, report.taskId().toString(), payload)
+              .get(TERMINAL_SEND_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+          return;
+        } catch (Exception again) {
+          log.error(
+              "Report {} for task {} may not have reached the broker",
+              report.getClass().getSimpleName(),
+              report.taskId(),
+              again);
+          return;
+        } finally {
+          Thread.currentThread().interrupt();
+        }
+      } catch (Exception e) {
+        meters
+            .counter("tasklane.runner.reports.send_failures", "report", reportType(report))
+            .increment();
+        log.warn(
+            "Report {} for task {} was not taken by the broker (attempt {} of {}): {}",
+            report.getClass().getSimpleName(),
+            report.taskId(),
+            attempt,
+            SEND_ATTEMPTS,
+            e.toString());
       }
-      log.error(
-          "Report {} for task {} may not have reached the broker",
-          report.getClass().getSimpleName(),
-          report.taskId(),
-          e);
     }
+    log.error(
+        "Report {} for task {} did not reach the broker after {} attempts",
+        report.getClass().getSimpleName(),
+        report.taskId(),
+        SEND_ATTEMPTS);
+  }
+
+  private static String reportType(RunnerReport report) {
+    return report.getClass().getSimpleName();
   }
 
   private static UUID id() {

@@ -3,6 +3,7 @@ package io.tasklane.runner.agent;
 import io.tasklane.contracts.PlanStep;
 import io.tasklane.contracts.ResumeContext;
 import io.tasklane.contracts.TaskClaim;
+import io.tasklane.runner.tools.ProcessGroups;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,11 +26,15 @@ final class TaskRun {
     RUNNER_SHUTDOWN
   }
 
+  private static final int REPORTED_MESSAGE_CHARS = 16 * 1024;
+  private static final int REPORTED_CONVERSATION_CHARS = 256 * 1024;
+
   final TaskClaim.Granted task;
   final String runnerId;
   final Path workspace;
   final List<PlanStep> plan;
   final Conversation conversation;
+  final StepEvidence evidence;
   int currentStep;
 
   private long progressReportedAt = System.nanoTime();
@@ -48,6 +53,7 @@ final class TaskRun {
         task.resumeContext() == null ? ResumeContext.empty() : task.resumeContext();
     this.conversation = new Conversation(resume.conversation());
     this.currentStep = Math.max(task.currentStep(), resume.currentStep());
+    this.evidence = new StepEvidence(currentStep, resume.evidence());
   }
 
   void runOn(Thread thread) {
@@ -63,8 +69,15 @@ final class TaskRun {
     progressReportedAt = System.nanoTime();
   }
 
+  /**
+   * The resume context as reports carry it: the evidence of the current step, and the conversation
+   * bounded so that no report is refused by the broker for its size.
+   */
   ResumeContext resumeContext() {
-    return new ResumeContext(currentStep, conversation.snapshot());
+    return new ResumeContext(
+        currentStep,
+        conversation.bounded(REPORTED_MESSAGE_CHARS, REPORTED_CONVERSATION_CHARS),
+        evidence.forResume());
   }
 
   /**
@@ -79,11 +92,7 @@ final class TaskRun {
     if (running != null) {
       running.interrupt();
     }
-    processes.forEach(
-        p -> {
-          p.descendants().forEach(ProcessHandle::destroyForcibly);
-          p.destroyForcibly();
-        });
+    processes.forEach(ProcessGroups::kill);
   }
 
   Stop stopped() {
@@ -104,7 +113,7 @@ final class TaskRun {
     processes.add(process);
     process.onExit().thenRun(() -> processes.remove(process));
     if (stop != null) {
-      process.destroyForcibly();
+      ProcessGroups.kill(process);
     }
   }
 

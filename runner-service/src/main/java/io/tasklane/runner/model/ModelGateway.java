@@ -18,6 +18,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.ai.chat.metadata.Usage;
@@ -38,6 +39,9 @@ import org.springframework.web.client.RestClientResponseException;
 public class ModelGateway {
 
   private static final Logger log = LoggerFactory.getLogger(ModelGateway.class);
+  private static final Pattern MALFORMED_OUTPUT =
+      Pattern.compile(
+          "(?i)does not match the expected|failed to parse tool call|error parsing tool call");
 
   private final ChatModels chatModels;
   private final RunnerProperties properties;
@@ -56,6 +60,7 @@ public class ModelGateway {
    *
    * @throws InterruptedException when the calling task is cancelled; the request is aborted first
    * @throws ModelUnavailableException on a client error, or when the retries ran out
+   * @throws MalformedModelReplyException when the model answered something that cannot be read
    */
   public ModelReply call(ModelCall call) throws InterruptedException {
     RunnerProperties.Retry retry = properties.retry();
@@ -78,6 +83,11 @@ public class ModelGateway {
             "{} round timed out after {} (attempt {})", call.role().tag(), call.timeout(), attempt);
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
+        String malformed = malformedReply(cause);
+        if (malformed != null) {
+          record(call, started, "malformed");
+          throw new MalformedModelReplyException(malformed, cause);
+        }
         if (!isTransient(cause)) {
           record(call, started, "client_error");
           throw new ModelUnavailableException(
@@ -147,6 +157,34 @@ public class ModelGateway {
     double spread = capped * retry.jitter();
     double jittered = capped - spread + ThreadLocalRandom.current().nextDouble() * 2 * spread;
     return Duration.ofMillis(Math.max(0, Math.round(jittered)));
+  }
+
+  /**
+   * Why the model's answer could not be read, or null when the failure is not about the answer: a
+   * server that refused the model's own tool-call syntax (llama.cpp answers 500 "does not match the
+   * expected ... format"), or a reply the client cannot decode (tool-call arguments that are a
+   * string, not an object).
+   */
+  static String malformedReply(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      String message = String.valueOf(t.getMessage());
+      if (MALFORMED_OUTPUT.matcher(message).find()) {
+        return "the model server could not parse the model's output: " + shorten(message, 300);
+      }
+      String type = t.getClass().getName();
+      if (type.endsWith("HttpMessageNotReadableException")
+          || type.startsWith("tools.jackson.")
+          || type.startsWith("com.fasterxml.jackson.")) {
+        return "the reply could not be decoded (for example tool-call arguments that are not a JSON"
+            + " object): "
+            + shorten(message, 300);
+      }
+    }
+    return null;
+  }
+
+  private static String shorten(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max) + "...";
   }
 
   static boolean isTransient(Throwable error) {

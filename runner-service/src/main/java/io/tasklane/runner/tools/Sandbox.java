@@ -17,6 +17,9 @@ final class Sandbox {
     if (relative == null || relative.isBlank()) {
       relative = ".";
     }
+    if (relative.indexOf('\0') >= 0) {
+      throw new SandboxViolation("the path contains a NUL character");
+    }
     Path given = Path.of(relative);
     if (given.isAbsolute() || relative.startsWith("/") || relative.startsWith("\\")) {
       throw new SandboxViolation("absolute paths are not allowed: " + relative);

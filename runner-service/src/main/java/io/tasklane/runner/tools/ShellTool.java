@@ -12,8 +12,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Runs an allow-listed executable in the task workspace, without a shell in between, with a
- * timeout; output (stdout and stderr together) is captured and truncated. Offered only when enabled
- * for the runner and allowed for the task.
+ * timeout, in an empty environment plus an allow-list, as the leader of its own process group
+ * (killed whole on timeout and cancel); output (stdout and stderr together) is captured and
+ * truncated. Offered only when enabled for the runner and allowed for the task.
  */
 @Component
 class ShellTool implements Tool {
@@ -58,11 +59,12 @@ class ShellTool implements Tool {
     Process process;
     try {
       java.nio.file.Files.createDirectories(scope.workspace());
-      process =
-          new ProcessBuilder(commandLine)
+      ProcessBuilder builder =
+          new ProcessBuilder(ProcessGroups.inOwnGroup(commandLine))
               .directory(scope.workspace().toFile())
-              .redirectErrorStream(true)
-              .start();
+              .redirectErrorStream(true);
+      environment(builder.environment(), scope);
+      process = builder.start();
     } catch (IOException e) {
       return ToolResult.error("shell could not start '" + command + "': " + e.getMessage());
     }
@@ -122,8 +124,25 @@ class ShellTool implements Tool {
     }
   }
 
+  /**
+   * An empty environment plus the allow-listed names taken from the runner's own, so no model key
+   * or other secret reaches the command; {@code HOME} and {@code TMPDIR} are the workspace.
+   */
+  private void environment(Map<String, String> environment, ToolScope scope) {
+    Map<String, String> inherited = Map.copyOf(environment);
+    environment.clear();
+    for (String name : settings.environment()) {
+      String value = inherited.get(name);
+      if (value != null) {
+        environment.put(name, value);
+      }
+    }
+    environment.putIfAbsent("PATH", "/usr/local/bin:/usr/bin:/bin");
+    environment.put("HOME", scope.workspace().toString());
+    environment.put("TMPDIR", scope.workspace().toString());
+  }
+
   static void kill(Process process) {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
-    process.destroyForcibly();
+    ProcessGroups.kill(process);
   }
 }

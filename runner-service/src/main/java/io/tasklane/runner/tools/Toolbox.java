@@ -62,7 +62,20 @@ public class Toolbox {
                 + "'. Available: "
                 + String.join(", ", tools.keySet()));
       }
-      return tool.run(arguments, scope);
+      try {
+        return tool.run(arguments, scope);
+      } catch (AssistanceRequestedException question) {
+        throw question;
+      } catch (RuntimeException e) {
+        // a tool that trips over arguments of the wrong shape answers an error; the task goes on
+        return ToolResult.error(
+            name + " could not use these arguments (" + e.getClass().getSimpleName() + ")");
+      }
+    }
+
+    /** True when the task may use a tool of this name. */
+    public boolean has(String name) {
+      return tools.containsKey(name);
     }
   }
 

@@ -4,6 +4,7 @@ import io.tasklane.runner.RunnerProperties;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -69,7 +70,9 @@ class WorkspaceFileTools {
         """
         {"type":"object","properties":{"path":{"type":"string","description":"Directory relative to the workspace; empty for the root"}}}""",
         (args, scope) -> {
-          Path dir = Sandbox.resolve(scope.workspace(), (String) args.getOrDefault("path", "."));
+          Path dir =
+              Sandbox.resolve(
+                  scope.workspace(), args.containsKey("path") ? string(args, "path") : ".");
           if (!Files.isDirectory(dir)) {
             return ToolResult.error("No such directory: " + args.get("path"));
           }
@@ -108,6 +111,8 @@ class WorkspaceFileTools {
         return action.apply(arguments, scope);
       } catch (IOException e) {
         return ToolResult.error(name + " refused: " + e.getMessage());
+      } catch (InvalidPathException e) {
+        return ToolResult.error(name + " refused: the path is not a valid file name");
       }
     }
   }

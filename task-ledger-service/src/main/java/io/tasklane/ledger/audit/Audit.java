@@ -32,6 +32,7 @@ public class Audit {
           "stale_queued",
           "stale_running",
           "lost",
+          "unverified_success_refused",
           "delivery_failed",
           "delivery_pending",
           "missing_cleanup",
@@ -181,6 +182,13 @@ public class Audit {
             "t.status = 'lost'",
             "t.ended_at",
             rs -> "lost: " + rs.getString("status_reason")),
+        task(
+            "unverified_success_refused",
+            Severity.ERROR,
+            none,
+            "t.status = 'needs_assistance' and t.status_reason like 'unverified\\_success\\_refused%'",
+            "t.last_event_at",
+            rs -> "a runner's succeeded was refused: " + rs.getString("status_reason")),
         task(
             "delivery_failed",
             Severity.WARN,

@@ -3,6 +3,7 @@ package io.tasklane.ledger.tasks;
 import io.tasklane.contracts.Executor;
 import io.tasklane.contracts.ModelOptions;
 import io.tasklane.contracts.NotifyPolicy;
+import io.tasklane.contracts.PlanCheck;
 import io.tasklane.contracts.Runtime;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -31,6 +32,11 @@ public record CreateTaskRequest(
     @Min(1) @Max(7 * 24 * 3600) Integer runTimeoutSeconds,
     Map<String, String> metadata) {
 
-  /** A plan step supplied by the caller. */
-  public record PlanStepInput(@NotBlank String description, @NotBlank String doneWhen) {}
+  /**
+   * A plan step supplied by the caller.
+   *
+   * @param check a done-when check the runner evaluates itself; when given it decides the step
+   */
+  public record PlanStepInput(
+      @NotBlank String description, @NotBlank String doneWhen, PlanCheck check) {}
 }

@@ -48,10 +48,11 @@ class InsertTask {
                 0, :modelOptions::jsonb, :runTimeoutSeconds, :at, :at,
                 :metadata::jsonb, :seq, 0, 0)
             ), plan as (
-              insert into plan_steps (task_id, step_index, description, done_when, status, attempts)
-              select :taskId, s.n - 1, s.description, s.done_when, :stepStatus, 0
-              from unnest(:stepDescriptions::text[], :stepDoneWhens::text[])
-                with ordinality as s(description, done_when, n)
+              insert into plan_steps (task_id, step_index, description, done_when, status, attempts,
+                done_check)
+              select :taskId, s.n - 1, s.description, s.done_when, :stepStatus, 0, s.done_check::jsonb
+              from unnest(:stepDescriptions::text[], :stepDoneWhens::text[], :stepChecks::text[])
+                with ordinality as s(description, done_when, done_check, n)
             ), entry as (
               insert into journal (task_id, seq, at, attempt, type, payload)
               values (:taskId, :seq, :at, :attempt, :entryType, :entryPayload::jsonb)
@@ -88,6 +89,11 @@ class InsertTask {
             task.plan.stream().map(step -> step.description).toArray(String[]::new))
         .param(
             "stepDoneWhens", task.plan.stream().map(step -> step.doneWhen).toArray(String[]::new))
+        .param(
+            "stepChecks",
+            task.plan.stream()
+                .map(step -> PlanStepRow.checkJson(step.check))
+                .toArray(String[]::new))
         .param("entryType", JournalEntryType.CREATED.wire())
         .param("entryPayload", json.writeValueAsString(createdEntry))
         .param("key", task.taskId.toString())

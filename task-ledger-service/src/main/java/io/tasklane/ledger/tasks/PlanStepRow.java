@@ -1,9 +1,15 @@
 package io.tasklane.ledger.tasks;
 
+import io.tasklane.contracts.PlanCheck;
 import io.tasklane.contracts.PlanStep;
 import io.tasklane.contracts.StepStatus;
+import jakarta.persistence.AttributeConverter;
+import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
+import jakarta.persistence.Converter;
 import jakarta.persistence.Embeddable;
+import org.hibernate.annotations.ColumnTransformer;
+import tools.jackson.databind.json.JsonMapper;
 
 @Embeddable
 class PlanStepRow {
@@ -18,6 +24,11 @@ class PlanStepRow {
   int attempts;
   String verdict;
 
+  @Column(name = "done_check", columnDefinition = "jsonb")
+  @ColumnTransformer(write = "?::jsonb")
+  @Convert(converter = CheckConverter.class)
+  PlanCheck check;
+
   protected PlanStepRow() {}
 
   PlanStepRow(PlanStep step) {
@@ -27,9 +38,30 @@ class PlanStepRow {
     this.status = step.status() == null ? StepStatus.PENDING : step.status();
     this.attempts = step.attempts();
     this.verdict = step.verdict();
+    this.check = step.check();
   }
 
   PlanStep toStep() {
-    return new PlanStep(stepIndex, description, doneWhen, status, attempts, verdict);
+    return new PlanStep(stepIndex, description, doneWhen, status, attempts, verdict, check);
+  }
+
+  /** The check as the JSON the API shows. */
+  static String checkJson(PlanCheck check) {
+    return check == null ? null : CheckConverter.JSON.writeValueAsString(check);
+  }
+
+  @Converter
+  static class CheckConverter implements AttributeConverter<PlanCheck, String> {
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Override
+    public String convertToDatabaseColumn(PlanCheck check) {
+      return checkJson(check);
+    }
+
+    @Override
+    public PlanCheck convertToEntityAttribute(String value) {
+      return value == null ? null : JSON.readValue(value, PlanCheck.class);
+    }
   }
 }

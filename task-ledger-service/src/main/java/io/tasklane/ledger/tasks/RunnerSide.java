@@ -11,6 +11,7 @@ import io.tasklane.contracts.StepStatus;
 import io.tasklane.contracts.TaskClaim;
 import io.tasklane.contracts.TaskLifecycleEvent;
 import io.tasklane.contracts.TaskStatus;
+import io.tasklane.contracts.VerdictSource;
 import io.tasklane.ledger.LedgerProperties;
 import io.tasklane.ledger.api.TaskNotFoundException;
 import java.sql.Timestamp;
@@ -34,6 +35,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class RunnerSide {
 
   private static final Logger log = LoggerFactory.getLogger(RunnerSide.class);
+
+  /** The status reason (prefix) of a task whose runner's {@code succeeded} was refused. */
+  public static final String UNVERIFIED_SUCCESS_REFUSED = "unverified_success_refused";
 
   private final TaskRepository tasks;
   private final Transitions transitions;
@@ -132,6 +136,17 @@ public class RunnerSide {
             ignored("not_running", report);
             return;
           }
+          if (isSuccess(report)) {
+            String refusal = successRefusal(task, report);
+            if (refusal != null) {
+              refuseSuccess(task, report, refusal);
+              tasks.saveAndFlush(task);
+              return;
+            }
+          } else if (!report.runnerId().equals(task.runnerId)) {
+            ignored("not_claim_holder", report);
+            return;
+          }
           applyTo(task, report);
           tasks.saveAndFlush(task);
         });
@@ -221,6 +236,14 @@ public class RunnerSide {
         payload.put("reason", verdict.reason() == null ? "" : verdict.reason());
         payload.put(
             "verifierModel", verdict.verifierModel() == null ? "" : verdict.verifierModel());
+        payload.put(
+            "decidedBy",
+            verdict.decidedBy() == null
+                ? VerdictSource.MODEL_JUDGED.wire()
+                : verdict.decidedBy().wire());
+        if (verdict.answer() != null) {
+          payload.put("answer", verdict.answer());
+        }
         journal.append(task, at, JournalEntryType.VERDICT, payload);
       }
       case RunnerReport.Heartbeat heartbeat -> {
@@ -257,6 +280,68 @@ public class RunnerSide {
         transitions.apply(task, trigger, finished.error(), Map.of());
       }
     }
+  }
+
+  private static boolean isSuccess(RunnerReport report) {
+    return report instanceof RunnerReport.Finished finished
+        && finished.outcome() == TaskStatus.SUCCEEDED;
+  }
+
+  /**
+   * Why a {@code succeeded} report must not be believed, or null: it comes from a runner that does
+   * not hold the claim, the task has no plan, or a step has no passing verdict or check on record.
+   */
+  private static String successRefusal(TaskEntity task, RunnerReport report) {
+    if (!report.runnerId().equals(task.runnerId)) {
+      return "not_claim_holder";
+    }
+    if (task.plan.isEmpty()) {
+      return "no_plan";
+    }
+    boolean allVerified = task.plan.stream().allMatch(row -> row.status == StepStatus.VERIFIED);
+    return allVerified ? null : "unverified_steps";
+  }
+
+  private void refuseSuccess(TaskEntity task, RunnerReport report, String why) {
+    String detail =
+        switch (why) {
+          case "not_claim_holder" ->
+              "runner "
+                  + report.runnerId()
+                  + " does not hold the claim (held by "
+                  + task.runnerId
+                  + " at attempt "
+                  + task.attempt
+                  + ")";
+          case "no_plan" -> "the task has no plan, so nothing was verified";
+          default ->
+              "no passing verdict or check on record for step(s) "
+                  + task.plan.stream()
+                      .filter(row -> row.status != StepStatus.VERIFIED)
+                      .map(row -> String.valueOf(row.stepIndex + 1))
+                      .collect(java.util.stream.Collectors.joining(", "));
+        };
+    if (why.equals("not_claim_holder")) {
+      log.warn(
+          "Refused succeeded for task {} from {}: not the claim holder",
+          task.taskId,
+          report.runnerId());
+    } else if (report instanceof RunnerReport.Finished finished) {
+      saveResumeContext(task, finished.resumeContext());
+    }
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("refused", TaskStatus.SUCCEEDED.wire());
+    details.put("refusal", why);
+    details.put("reportRunnerId", report.runnerId());
+    transitions.apply(
+        task, Trigger.NEEDS_ASSISTANCE, UNVERIFIED_SUCCESS_REFUSED + ": " + detail, details);
+    Transitions.afterCommit(
+        () ->
+            Counter.builder("tasklane.tasks.unverified.success.refused")
+                .description("Runner reports of succeeded the ledger refused as unverified")
+                .tag("reason", why)
+                .register(meters)
+                .increment());
   }
 
   private ModelOptions effectiveModelOptions(TaskEntity task) {

@@ -183,7 +183,8 @@ public class TaskLedger {
             List<ConversationMessage> conversation = new ArrayList<>(context.conversation());
             conversation.add(ConversationMessage.of("user", "Operator: " + message));
             task.resumeContext =
-                taskJson.write(new ResumeContext(context.currentStep(), conversation));
+                taskJson.write(
+                    new ResumeContext(context.currentStep(), conversation, context.evidence()));
             journal.append(
                 task,
                 transitions.now(task),
@@ -301,7 +302,9 @@ public class TaskLedger {
     if (request.plan() != null) {
       for (int i = 0; i < request.plan().size(); i++) {
         var step = request.plan().get(i);
-        task.plan.add(new PlanStepRow(PlanStep.pending(i, step.description(), step.doneWhen())));
+        task.plan.add(
+            new PlanStepRow(
+                PlanStep.pending(i, step.description(), step.doneWhen(), step.check())));
       }
     }
     Instant at = transitions.now(task);
@@ -375,10 +378,20 @@ public class TaskLedger {
         throw new InvalidRequestException(
             "plan", "plan has more than " + limits.planSteps() + " steps");
       }
-      for (var step : request.plan()) {
+      for (int i = 0; i < request.plan().size(); i++) {
+        var step = request.plan().get(i);
         if (step.description().length() + step.doneWhen().length() > limits.stepChars()) {
           throw new InvalidRequestException(
               "plan", "a plan step is longer than " + limits.stepChars() + " characters");
+        }
+        if (step.check() != null) {
+          String field = "plan[" + i + "].check";
+          step.check()
+              .problem()
+              .ifPresent(
+                  problem -> {
+                    throw new InvalidRequestException(field, field + ": " + problem);
+                  });
         }
       }
     }

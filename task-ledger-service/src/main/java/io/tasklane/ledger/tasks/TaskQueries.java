@@ -60,7 +60,8 @@ class TaskQueries {
             select t.*,
               (select json_agg(json_build_object('index', p.step_index,
                  'description', p.description, 'doneWhen', p.done_when, 'status', p.status,
-                 'attempts', p.attempts, 'verdict', p.verdict) order by p.step_index)
+                 'attempts', p.attempts, 'verdict', p.verdict, 'check', p.done_check)
+                 order by p.step_index)
                from plan_steps p where p.task_id = t.task_id)::text as plan_json
             from tasks t
             where t.tenant = :tenant

@@ -60,6 +60,7 @@ public final class AuditCommand extends ApiCommand {
               "stale_queued",
               "stale_running",
               "lost",
+              "unverified_success_refused",
               "delivery_failed",
               "delivery_pending",
               "missing_cleanup",

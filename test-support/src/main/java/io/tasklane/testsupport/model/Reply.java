@@ -28,7 +28,15 @@ public sealed interface Reply {
 
   /** An HTTP error such as 500, 503 or 400, with an error body in the wire format. */
   static Reply status(int code) {
-    return new Status(code);
+    return new Status(code, "scripted " + code);
+  }
+
+  /**
+   * An HTTP error with {@code message} as the error's text, as llama.cpp's server answers 500 "The
+   * model produced output that does not match the expected ... format" for broken tool-call syntax.
+   */
+  static Reply status(int code, String message) {
+    return new Status(code, message);
   }
 
   /**
@@ -54,7 +62,11 @@ public sealed interface Reply {
 
   record ToolCalls(String content, List<Call> calls) implements Reply {}
 
-  record Status(int code) implements Reply {}
+  record Status(int code, String message) implements Reply {
+    public Status(int code) {
+      this(code, "scripted " + code);
+    }
+  }
 
   record Hang(Duration atMost) implements Reply {}
 

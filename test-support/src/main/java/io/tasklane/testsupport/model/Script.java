@@ -16,6 +16,19 @@ public interface Script {
     return request -> queue.get(Math.min(next.getAndIncrement(), queue.size() - 1));
   }
 
+  /**
+   * A gullible verifier: answers {@code YES} whenever {@code expected} appears anywhere in its
+   * prompt (system, user and tool messages alike), and {@code NO} otherwise. It plays the worst
+   * verifier a small model can be, so a test that passes against it does not depend on the
+   * verifier's judgement.
+   */
+  static Script gullible(String expected) {
+    return request ->
+        request.transcript().contains(expected)
+            ? Reply.text("YES: I can see " + expected + ".")
+            : Reply.text("NO: I cannot see " + expected + ".");
+  }
+
   /** Answers every request the same way. */
   static Script always(Reply reply) {
     return request -> reply;

@@ -137,7 +137,7 @@ public final class ScriptedModelServer implements AutoCloseable {
         answer(exchange, request, delayed.reply());
       }
       case Reply.Status status ->
-          send(exchange, status.code(), "application/json", error("scripted " + status.code()));
+          send(exchange, status.code(), "application/json", error(status.message()));
       case Reply.Hang hang -> hang(exchange, request, hang);
       case Reply.Text text ->
           send(exchange, 200, "application/json", completion(request, text.content(), List.of()));
