@@ -67,7 +67,7 @@ class DeliveryReportTests extends LedgerTest {
     assertThat(show(finished).get("deliveryStatus").asString()).isEqualTo("not_applicable");
     claim(finished, 1);
     var runner = new ScriptedRunner(finished, tenant, 1);
-    runner.send(runner.finished(TaskStatus.SUCCEEDED, "done", null));
+    runner.succeed("done");
     api.post(tenant, "/api/v1/tasks/" + cancelled + "/cancel", null);
     api.post(tenant, "/api/v1/tasks/" + asked + "/cancel", null);
     api.put(tenant, "/api/v1/tasks/" + watched + "/notify-policy", "{\"notifyPolicy\":\"silent\"}");
