@@ -1,5 +1,6 @@
 package io.tasklane.notifier;
 
+import io.tasklane.backend.Problems;
 import io.tasklane.contracts.ProblemTypes;
 import io.tasklane.notifier.sessions.ChannelNotFoundException;
 import io.tasklane.notifier.sessions.InvalidChannelException;
@@ -16,7 +17,6 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -25,7 +25,6 @@ import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
@@ -67,8 +66,8 @@ public class ApiProblems {
   ProblemDetail unreadable(HttpMessageNotReadableException e) {
     if (e.getCause() instanceof UnrecognizedPropertyException unknown) {
       var problem = problem(HttpStatus.BAD_REQUEST, "unknown-field", "Unknown field");
-      problem.setDetail("unknown field '%s'".formatted(path(unknown)));
-      problem.setProperty("field", path(unknown));
+      problem.setDetail("unknown field '%s'".formatted(Problems.fieldPath(unknown)));
+      problem.setProperty("field", Problems.fieldPath(unknown));
       problem.setProperty(
           "allowedValues",
           unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList());
@@ -77,8 +76,8 @@ public class ApiProblems {
     var problem = problem(HttpStatus.BAD_REQUEST, "malformed-request", "Malformed request body");
     if (e.getCause() instanceof MismatchedInputException mismatch
         && !mismatch.getPath().isEmpty()) {
-      problem.setDetail(path(mismatch) + ": not the type of value this field takes");
-      problem.setProperty("field", path(mismatch));
+      problem.setDetail(Problems.fieldPath(mismatch) + ": not the type of value this field takes");
+      problem.setProperty("field", Problems.fieldPath(mismatch));
     } else {
       problem.setDetail("The request body is not valid JSON for this endpoint");
     }
@@ -97,7 +96,7 @@ public class ApiProblems {
   /** Written directly: the Accept header that could not be met cannot choose this answer's type. */
   @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
   void notAcceptable(HttpServletResponse response) throws IOException {
-    write(
+    Problems.write(
         response,
         json,
         problem(
@@ -139,29 +138,6 @@ public class ApiProblems {
     var problem = problem(status, type, title);
     problem.setDetail(detail);
     return problem;
-  }
-
-  /** Writes a problem straight to the response, for refusals made before any controller. */
-  static void write(HttpServletResponse response, JsonMapper json, ProblemDetail problem)
-      throws IOException {
-    response.setStatus(problem.getStatus());
-    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-    response.getOutputStream().write(json.writeValueAsBytes(problem));
-  }
-
-  private static String path(DatabindException e) {
-    StringBuilder path = new StringBuilder();
-    for (var reference : e.getPath()) {
-      if (reference.getPropertyName() != null) {
-        if (!path.isEmpty()) {
-          path.append('.');
-        }
-        path.append(reference.getPropertyName());
-      } else if (reference.getIndex() >= 0) {
-        path.append('[').append(reference.getIndex()).append(']');
-      }
-    }
-    return path.isEmpty() ? "body" : path.toString();
   }
 
   private static ProblemDetail problem(HttpStatus status, String type, String title) {

@@ -1,5 +1,6 @@
 package io.tasklane.ledger.api;
 
+import io.tasklane.backend.Problems;
 import io.tasklane.contracts.UnknownWireValueException;
 import io.tasklane.ledger.tasks.NotClaimableException;
 import java.net.URI;
@@ -156,11 +157,14 @@ class ApiProblems extends ResponseEntityExceptionHandler {
       return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(tooLarge(tooLarge));
     }
     if (cause instanceof UnknownWireValueException unknown) {
-      String field = e.getCause() instanceof DatabindException databind ? path(databind) : "body";
+      String field =
+          e.getCause() instanceof DatabindException databind
+              ? Problems.fieldPath(databind)
+              : "body";
       return ResponseEntity.badRequest().body(unknownValue(field, unknown));
     }
     if (e.getCause() instanceof UnrecognizedPropertyException unknown) {
-      String field = path(unknown);
+      String field = Problems.fieldPath(unknown);
       ProblemDetail problem =
           problem(
               HttpStatus.BAD_REQUEST,
@@ -176,7 +180,7 @@ class ApiProblems extends ResponseEntityExceptionHandler {
     if (e.getCause() instanceof MismatchedInputException mismatch
         && mismatch.getTargetType() != null
         && !mismatch.getPath().isEmpty()) {
-      String field = path(mismatch);
+      String field = Problems.fieldPath(mismatch);
       ProblemDetail problem =
           problem(
               HttpStatus.BAD_REQUEST,
@@ -189,7 +193,10 @@ class ApiProblems extends ResponseEntityExceptionHandler {
     }
     String detail =
         e.getCause() instanceof DatabindException databind
-            ? "Malformed JSON at " + path(databind) + ": " + databind.getOriginalMessage()
+            ? "Malformed JSON at "
+                + Problems.fieldPath(databind)
+                + ": "
+                + databind.getOriginalMessage()
             : "The request body is missing or is not valid JSON";
     return ResponseEntity.badRequest()
         .body(problem(HttpStatus.BAD_REQUEST, "malformed-json", "Malformed JSON", detail));
@@ -336,25 +343,7 @@ class ApiProblems extends ResponseEntityExceptionHandler {
   }
 
   static ProblemDetail problem(HttpStatus status, String slug, String title, String detail) {
-    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-    problem.setType(URI.create(BASE + slug));
-    problem.setTitle(title);
-    return problem;
-  }
-
-  private static String path(DatabindException e) {
-    StringBuilder path = new StringBuilder();
-    for (var reference : e.getPath()) {
-      if (reference.getPropertyName() != null) {
-        if (!path.isEmpty()) {
-          path.append('.');
-        }
-        path.append(reference.getPropertyName());
-      } else if (reference.getIndex() >= 0) {
-        path.append('[').append(reference.getIndex()).append(']');
-      }
-    }
-    return path.isEmpty() ? "body" : path.toString();
+    return Problems.problem(status, slug, title, detail);
   }
 
   private static Throwable rootCause(Throwable e) {

@@ -1,5 +1,6 @@
 package io.tasklane.ledger.api;
 
+import io.tasklane.backend.Problems;
 import io.tasklane.contracts.WireEnum;
 import io.tasklane.ledger.LedgerProperties;
 import jakarta.servlet.FilterChain;
@@ -15,8 +16,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.convert.converter.ConverterFactory;
 import org.springframework.format.FormatterRegistry;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import tools.jackson.databind.json.JsonMapper;
@@ -95,10 +94,7 @@ class RequestGuards implements WebMvcConfigurer {
       String title,
       String detail)
       throws IOException {
-    ProblemDetail problem = ApiProblems.problem(status, slug, title, detail);
-    response.setStatus(status.value());
-    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-    response.getOutputStream().write(json.writeValueAsBytes(problem));
+    Problems.write(response, json, ApiProblems.problem(status, slug, title, detail));
   }
 
   /** Counts body bytes as they are read, for bodies sent without a Content-Length. */

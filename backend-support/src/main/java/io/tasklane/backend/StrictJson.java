@@ -1,4 +1,4 @@
-package io.tasklane.ledger.api;
+package io.tasklane.backend;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.tasklane.contracts.ModelOptions;
@@ -35,7 +35,7 @@ import tools.jackson.databind.type.LogicalType;
  * sender adds.
  */
 @Configuration
-class StrictJson {
+public class StrictJson {
 
   @Bean
   @Order(10)

@@ -1,4 +1,4 @@
-package io.tasklane.ledger.api;
+package io.tasklane.backend;
 
 import io.tasklane.contracts.ProblemTypes;
 import jakarta.servlet.RequestDispatcher;
@@ -25,7 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
  * error page.
  */
 @Configuration
-class ContainerErrors {
+public class ContainerErrors {
 
   @Bean
   WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReports() {

@@ -1,4 +1,4 @@
-package io.tasklane.notifier;
+package io.tasklane.backend;
 
 import io.tasklane.contracts.SignedIdentity;
 import io.tasklane.contracts.SignedIdentity.Admission;
@@ -25,15 +25,16 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The notifier trusts an identity only with a valid, fresh signature from inside the trust boundary
- * (the gateway): anything else is 401 whatever tenant header it carries. Only health, metrics and
- * the API description are served without one.
+ * A backend trusts an identity only with a valid, fresh signature from inside the trust boundary
+ * (the gateway or a runner): anything else is 401 whatever tenant header it carries, and the
+ * internal API is open to the runner scope only. Only health, metrics and the API description are
+ * served without one.
  */
 @Configuration
-class SignedCallers {
+public class SignedCallers {
 
   /** The request attribute holding the verified {@link Identity}. */
-  static final String IDENTITY_ATTRIBUTE = SignedCallers.class.getName() + ".identity";
+  public static final String IDENTITY_ATTRIBUTE = SignedCallers.class.getName() + ".identity";
 
   private static final List<String> OPEN_PATHS =
       List.of("/actuator/", "/v3/api-docs", "/swagger-ui", "/error");
@@ -64,10 +65,10 @@ class SignedCallers {
                 chain.doFilter(new VerifiedRequest(request, admitted.identity()), response);
               }
               case Admission.Refused refused ->
-                  ApiProblems.write(
+                  Problems.write(
                       response,
                       json,
-                      ApiProblems.problem(
+                      Problems.problem(
                           HttpStatus.valueOf(refused.status()),
                           refused.slug(),
                           refused.title(),
