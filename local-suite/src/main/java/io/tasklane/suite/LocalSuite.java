@@ -332,7 +332,6 @@ public final class LocalSuite implements Callable<Integer> {
     Files.createDirectories(logs);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-XX:TieredStopAtLevel=1");
     command.add("-jar");
     command.add(jar.toString());
     command.addAll(args);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tasklane.contracts.RunnerReport;
 import io.tasklane.contracts.TaskClaim;
 import io.tasklane.contracts.TaskStatus;
+import io.tasklane.runner.dispatch.DispatchListener;
 import io.tasklane.runner.support.LedgerStub;
 import io.tasklane.runner.support.RunnerTest;
 import io.tasklane.testsupport.model.RecordedRequest;
@@ -20,11 +21,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
 class DispatchSlotsTests extends RunnerTest {
 
-  @Autowired KafkaListenerEndpointRegistry listeners;
+  @Autowired DispatchListener dispatches;
 
   @Test
   void aFullRunnerClaimsNoMoreTasksUntilASlotFrees() {
@@ -185,7 +185,6 @@ class DispatchSlotsTests extends RunnerTest {
 
   /** Publishes while the runner takes no dispatches, so that it then finds them all in one poll. */
   private void arrivingInOnePoll(Runnable publish) {
-    var dispatches = listeners.getListenerContainer("tasklane-dispatch");
     dispatches.stop();
     try {
       publish.run();

@@ -7,6 +7,7 @@ import io.tasklane.contracts.RunnerReport;
 import io.tasklane.contracts.StepStatus;
 import io.tasklane.contracts.TaskClaim;
 import io.tasklane.contracts.TaskStatus;
+import io.tasklane.runner.dispatch.DispatchListener;
 import io.tasklane.runner.support.RunnerTest;
 import io.tasklane.testsupport.TestKafka;
 import io.tasklane.testsupport.model.Reply;
@@ -25,7 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
 /**
  * Two more runner instances (their own Spring contexts) share the dispatch consumer group; the
@@ -33,12 +33,12 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
  */
 class RunnerFleetTests extends RunnerTest {
 
-  @Autowired KafkaListenerEndpointRegistry listeners;
+  @Autowired DispatchListener dispatches;
   private final Map<String, ConfigurableApplicationContext> fleet = new HashMap<>();
 
   @BeforeEach
   void startTwoRunners() {
-    listeners.getListenerContainer("tasklane-dispatch").stop();
+    dispatches.stop();
     fleet.put("runner-b", startRunner("runner-b"));
     fleet.put("runner-c", startRunner("runner-c"));
     eventually(
@@ -53,18 +53,13 @@ class RunnerFleetTests extends RunnerTest {
 
   private static java.util.Collection<org.apache.kafka.common.TopicPartition> dispatchPartitions(
       ConfigurableApplicationContext runner) {
-    var assigned =
-        runner
-            .getBean(KafkaListenerEndpointRegistry.class)
-            .getListenerContainer("tasklane-dispatch")
-            .getAssignedPartitions();
-    return assigned == null ? List.of() : assigned;
+    return runner.getBean(DispatchListener.class).assignedPartitions();
   }
 
   @AfterEach
   void stopThem() {
     fleet.values().forEach(ConfigurableApplicationContext::close);
-    listeners.getListenerContainer("tasklane-dispatch").start();
+    dispatches.start();
   }
 
   @Test

@@ -87,6 +87,20 @@ class TaskClaimTests extends LedgerTest {
   }
 
   @Test
+  void aClaimRepeatedByItsRunnerWhoseAnswerWasLostIsGrantedAgainWithoutChangingTheTask() {
+    String id = createTaskId("{\"goal\":\"Answer lost on the way\"}");
+    claim(id, 1);
+    JsonNode before = show(id);
+
+    var again = api.post(null, claimPath(id), claimBody("runner-a", 1));
+
+    assertThat(again.status()).as(again.body()).isEqualTo(200);
+    assertThat(again.json().get("attempt").asInt()).isEqualTo(1);
+    assertThat(again.json().get("goal").asString()).isEqualTo("Answer lost on the way");
+    assertThat(show(id)).isEqualTo(before);
+  }
+
+  @Test
   void aStaleAttemptCannotBeClaimed() {
     String id = createTaskId("{\"goal\":\"Retried\"}");
     api.post(tenant, "/api/v1/tasks/" + id + "/cancel", null);

@@ -1,26 +1,32 @@
 package io.tasklane.runner.dispatch;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tasklane.runner.RunnerProperties;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.stereotype.Component;
 
 /**
- * The runner's task slots. When the last slot is taken the dispatch consumer is paused, so the
- * runner stops fetching work it cannot start; it resumes as soon as a slot frees.
+ * The runner's task slots: a counter, nothing more. A slot is taken for a claim and held while the
+ * claimed task runs; the dispatch listener decides what a free slot takes next.
  */
 @Component
 class Slots {
 
-  static final String DISPATCH_LISTENER = "tasklane-dispatch";
-
   private final int capacity;
-  private final KafkaListenerEndpointRegistry listeners;
   private int taken;
 
-  Slots(RunnerProperties properties, KafkaListenerEndpointRegistry listeners) {
+  Slots(RunnerProperties properties, MeterRegistry meters) {
     this.capacity = properties.slots();
-    this.listeners = listeners;
+    Gauge.builder("tasklane.runner.slots.busy", this, Slots::busy)
+        .description("Task slots taken by a claim or a running task")
+        .register(meters);
+    Gauge.builder("tasklane.runner.slots.capacity", this, s -> s.capacity)
+        .description("Task slots of this runner (tasklane.runner.slots)")
+        .register(meters);
+  }
+
+  int capacity() {
+    return capacity;
   }
 
   synchronized boolean tryTake() {
@@ -28,20 +34,18 @@ class Slots {
       return false;
     }
     taken++;
-    if (taken == capacity) {
-      container().pause();
-    }
     return true;
   }
 
   synchronized void release() {
     taken--;
-    if (taken < capacity && container().isPauseRequested()) {
-      container().resume();
-    }
   }
 
-  private MessageListenerContainer container() {
-    return listeners.getListenerContainer(DISPATCH_LISTENER);
+  synchronized int busy() {
+    return taken;
+  }
+
+  synchronized boolean anyFree() {
+    return taken < capacity;
   }
 }

@@ -3,6 +3,7 @@ package io.tasklane.runner.model;
 import com.openai.errors.OpenAIIoException;
 import com.openai.errors.OpenAIServiceException;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tasklane.runner.RunnerProperties;
@@ -53,6 +54,25 @@ public class ModelGateway {
     this.chatModels = chatModels;
     this.properties = properties;
     this.meters = meters;
+    Gauge.builder("tasklane.runner.model.calls.waiting", this, ModelGateway::waitingForEndpoint)
+        .description(
+            "Model calls waiting for a free request on their endpoint"
+                + " (tasklane.runner.models.max-concurrent-requests-per-endpoint)")
+        .register(meters);
+    Gauge.builder("tasklane.runner.model.calls.active", this, ModelGateway::activeRequests)
+        .description("Model requests in flight, over all endpoints")
+        .register(meters);
+  }
+
+  private double waitingForEndpoint() {
+    return endpointPermits.values().stream().mapToInt(Semaphore::getQueueLength).sum();
+  }
+
+  private double activeRequests() {
+    int perEndpoint = properties.models().maxConcurrentRequestsPerEndpoint();
+    return endpointPermits.values().stream()
+        .mapToInt(p -> perEndpoint - p.availablePermits())
+        .sum();
   }
 
   /**

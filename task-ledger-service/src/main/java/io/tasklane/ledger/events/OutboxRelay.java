@@ -2,7 +2,11 @@ package io.tasklane.ledger.events;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.tasklane.ledger.LedgerProperties;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +31,8 @@ class OutboxRelay implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
   private static final long RELAY_LOCK = 0x7461736b6c616e65L;
+  private static final int LOCKED_ELSEWHERE = -1;
+  private static final long CONTENDED_RETRY_MS = 2;
 
   private final JdbcClient jdbc;
   private final KafkaTemplate<String, String> kafka;
@@ -35,6 +41,7 @@ class OutboxRelay implements SmartLifecycle {
   private final boolean enabled;
   private final LinkedBlockingQueue<Boolean> wakeups = new LinkedBlockingQueue<>(1);
   private volatile Thread worker;
+  private final Timer publishDelay;
 
   OutboxRelay(
       JdbcClient jdbc,
@@ -48,6 +55,11 @@ class OutboxRelay implements SmartLifecycle {
     this.tx = tx;
     this.settings = properties.relay();
     this.enabled = enabled;
+    this.publishDelay =
+        Timer.builder("tasklane.outbox.publish.delay")
+            .description("From an outbox message's time to its publication acknowledged by Kafka")
+            .publishPercentiles(0.5, 0.99)
+            .register(meters);
     Gauge.builder("tasklane.outbox.backlog", this, OutboxRelay::backlog)
         .description("Outbox messages written but not yet published")
         .register(meters);
@@ -89,11 +101,23 @@ class OutboxRelay implements SmartLifecycle {
   }
 
   private void run() {
+    int contended = 0;
     while (worker == Thread.currentThread()) {
       try {
-        while (publishBatch() == settings.batchSize()) {
+        int published;
+        while ((published = publishBatch()) == settings.batchSize()) {
           // a full batch: more may be waiting
         }
+        if (published == LOCKED_ELSEWHERE) {
+          // another replica's relay is publishing; rows committed here after its read are not in
+          // its batch, so look again as soon as it is done rather than after the interval
+          contended++;
+          if (contended * CONTENDED_RETRY_MS < settings.interval().toMillis()) {
+            Thread.sleep(CONTENDED_RETRY_MS);
+            continue;
+          }
+        }
+        contended = 0;
         wakeups.poll(settings.interval().toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         return;
@@ -104,7 +128,10 @@ class OutboxRelay implements SmartLifecycle {
     }
   }
 
-  /** Publishes one batch; returns how many rows it published. */
+  /**
+   * Publishes one batch; returns how many rows it published, or {@code LOCKED_ELSEWHERE} when
+   * another relay holds the lock.
+   */
   int publishBatch() {
     Integer published =
         tx.execute(
@@ -115,12 +142,12 @@ class OutboxRelay implements SmartLifecycle {
                       .query(Boolean.class)
                       .single();
               if (!locked) {
-                return 0;
+                return LOCKED_ELSEWHERE;
               }
               List<Row> rows =
                   jdbc.sql(
                           """
-                          select id, topic, message_key, payload::text as payload from outbox
+                          select id, topic, message_key, payload::text as payload, created_at from outbox
                           where published_seq is null order by id limit :limit
                           """)
                       .param("limit", settings.batchSize())
@@ -130,6 +157,10 @@ class OutboxRelay implements SmartLifecycle {
                 return 0;
               }
               send(rows);
+              Instant sent = Instant.now();
+              for (Row row : rows) {
+                publishDelay.record(Duration.between(row.createdAt().toInstant(), sent));
+              }
               jdbc.sql(
                       """
                       update outbox o set published_seq = s.seq, published_at = now()
@@ -169,5 +200,5 @@ class OutboxRelay implements SmartLifecycle {
     }
   }
 
-  record Row(long id, String topic, String messageKey, String payload) {}
+  record Row(long id, String topic, String messageKey, String payload, OffsetDateTime createdAt) {}
 }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tasklane.ledger.LedgerProperties;
 import io.tasklane.ledger.audit.Audit;
 import io.tasklane.ledger.audit.AuditReport;
+import io.tasklane.ledger.events.DispatchPipeline;
 import io.tasklane.ledger.flows.Flows;
 import io.tasklane.ledger.maintenance.MaintenanceReport.Action;
 import io.tasklane.ledger.maintenance.MaintenanceReport.Explanation;
@@ -17,6 +18,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -54,6 +56,7 @@ public class Maintenance {
   private final LedgerProperties properties;
   private final MeterRegistry meters;
   private final Clock clock;
+  private final DispatchPipeline dispatchPipeline;
 
   Maintenance(
       JdbcClient jdbc,
@@ -62,7 +65,8 @@ public class Maintenance {
       Audit audit,
       LedgerProperties properties,
       MeterRegistry meters,
-      Clock clock) {
+      Clock clock,
+      DispatchPipeline dispatchPipeline) {
     this.jdbc = jdbc;
     this.recovery = recovery;
     this.flows = flows;
@@ -70,6 +74,7 @@ public class Maintenance {
     this.properties = properties;
     this.meters = meters;
     this.clock = clock;
+    this.dispatchPipeline = dispatchPipeline;
   }
 
   enum Kind {
@@ -147,27 +152,31 @@ public class Maintenance {
         .list()
         .forEach(decisions::add);
 
-    query(
-            """
+    List<Decision> redispatches =
+        query(
+                """
             select t.task_id, t.attempt from tasks t
             where t.status = 'queued' and t.executor = 'runner'
               and greatest(t.last_event_at, coalesce(t.last_dispatched_at, t.last_event_at))
                   < :cutoff%s
             order by t.last_event_at limit :batch
             """
-                .formatted(scope),
-            tenant,
-            now.minus(recoverySettings.redispatchAfter()),
-            recoverySettings.batchSize())
-        .query(
-            (rs, i) ->
-                new Decision(
-                    Kind.REDISPATCH,
-                    rs.getObject("task_id", UUID.class),
-                    null,
-                    "not claimed; dispatch attempt %d again".formatted(rs.getInt("attempt"))))
-        .list()
-        .forEach(decisions::add);
+                    .formatted(scope),
+                tenant,
+                now.minus(recoverySettings.redispatchAfter()),
+                recoverySettings.batchSize())
+            .query(
+                (rs, i) ->
+                    new Decision(
+                        Kind.REDISPATCH,
+                        rs.getObject("task_id", UUID.class),
+                        null,
+                        "not claimed; dispatch attempt %d again".formatted(rs.getInt("attempt"))))
+            .list();
+    // a dispatch still on its way to a runner (waiting behind others) is not sent again
+    Set<UUID> onTheirWay =
+        dispatchPipeline.onTheirWay(redispatches.stream().map(Decision::taskId).toList());
+    redispatches.stream().filter(d -> !onTheirWay.contains(d.taskId())).forEach(decisions::add);
 
     String flowScope = tenant == null ? "" : " and f.tenant = :tenant";
     query(

@@ -79,6 +79,13 @@ public class RunnerSide {
                 tasks
                     .findById(taskId)
                     .orElseThrow(() -> new TaskNotFoundException(taskId.toString()));
+            if (task.status == TaskStatus.RUNNING
+                && task.attempt == claim.attempt()
+                && claim.runnerId().equals(task.runnerId)) {
+              // the same runner asks again for the attempt it holds: its first answer was lost
+              // on the way (a runner that runs the attempt never claims it again)
+              return granted(task);
+            }
             if (task.status != TaskStatus.QUEUED || task.attempt != claim.attempt()) {
               throw new NotClaimableException(taskId, task.status, task.attempt, claim.attempt());
             }
@@ -90,26 +97,30 @@ public class RunnerSide {
                 Map.of("runnerId", claim.runnerId()));
             task.leaseExpiresAt = task.lastEventAt.plus(properties.lease());
             tasks.saveAndFlush(task);
-            return new TaskClaim.Granted(
-                task.taskId,
-                task.tenant,
-                task.attempt,
-                task.runId,
-                task.goal,
-                task.label,
-                task.childSessionKey,
-                task.notifyPolicy,
-                task.plan.stream().map(PlanStepRow::toStep).toList(),
-                task.currentStep,
-                taskJson.resumeContext(task),
-                effectiveModelOptions(task),
-                task.leaseExpiresAt,
-                taskJson.metadata(task));
+            return granted(task);
           });
     } catch (OptimisticLockingFailureException e) {
       TaskEntity task = tasks.findById(taskId).orElseThrow();
       throw new NotClaimableException(taskId, task.status, task.attempt, claim.attempt());
     }
+  }
+
+  private TaskClaim.Granted granted(TaskEntity task) {
+    return new TaskClaim.Granted(
+        task.taskId,
+        task.tenant,
+        task.attempt,
+        task.runId,
+        task.goal,
+        task.label,
+        task.childSessionKey,
+        task.notifyPolicy,
+        task.plan.stream().map(PlanStepRow::toStep).toList(),
+        task.currentStep,
+        taskJson.resumeContext(task),
+        effectiveModelOptions(task),
+        task.leaseExpiresAt,
+        taskJson.metadata(task));
   }
 
   @Retryable(
