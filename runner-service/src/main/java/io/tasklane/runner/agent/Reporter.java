@@ -194,6 +194,21 @@ class Reporter {
         true);
   }
 
+  void handedBack(TaskRun run, String reason) {
+    count("handed_back");
+    send(
+        new RunnerReport.HandedBack(
+            id(),
+            run.task.taskId(),
+            run.task.tenant(),
+            run.task.attempt(),
+            run.runnerId,
+            Instant.now(),
+            reason,
+            run.resumeContext()),
+        true);
+  }
+
   void finished(TaskRun run, TaskStatus outcome, String summary, String error) {
     count(outcome.wire());
     ResumeContext context = run.resumeContext();

@@ -2,6 +2,7 @@ package io.tasklane.ledger.maintenance;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tasklane.contracts.Executor;
 import io.tasklane.ledger.LedgerProperties;
 import io.tasklane.ledger.audit.Audit;
 import io.tasklane.ledger.audit.AuditReport;
@@ -112,40 +113,7 @@ public class Maintenance {
     String scope = tenant == null ? "" : " and t.tenant = :tenant";
     List<Decision> decisions = new ArrayList<>();
 
-    query(
-            """
-            select t.task_id, t.executor, t.recoveries, t.lease_expires_at from tasks t
-            where t.status = 'running' and t.lease_expires_at < :cutoff%s
-            order by t.lease_expires_at limit :batch
-            """
-                .formatted(scope),
-            tenant,
-            now.minus(recoverySettings.grace()),
-            recoverySettings.batchSize())
-        .query(
-            (rs, i) -> {
-              UUID id = rs.getObject("task_id", UUID.class);
-              String expired =
-                  "lease expired at " + rs.getTimestamp("lease_expires_at").toInstant();
-              if (rs.getString("executor").equals("external")) {
-                return new Decision(Kind.MARK_LOST, id, null, expired + "; external executor");
-              }
-              int recoveries = rs.getInt("recoveries");
-              return recoveries < recoverySettings.maxRecoveries()
-                  ? new Decision(
-                      Kind.RECOVER,
-                      id,
-                      null,
-                      "%s; recovery %d of %d"
-                          .formatted(expired, recoveries + 1, recoverySettings.maxRecoveries()))
-                  : new Decision(
-                      Kind.MARK_LOST,
-                      id,
-                      null,
-                      "%s; all %d recoveries used".formatted(expired, recoveries));
-            })
-        .list()
-        .forEach(decisions::add);
+    decisions.addAll(leaseDecisions(tenant, now));
 
     query(
             """
@@ -260,6 +228,69 @@ public class Maintenance {
         .list()
         .forEach(decisions::add);
     return new Plan(now, decisions);
+  }
+
+  /**
+   * The running tasks whose lease expired more than the grace ago, and what the recovery rule says
+   * to do with each.
+   */
+  private List<Decision> leaseDecisions(String tenant, Instant now) {
+    var recoverySettings = properties.recovery();
+    String scope = tenant == null ? "" : " and t.tenant = :tenant";
+    return query(
+            """
+            select t.task_id, t.executor, t.recoveries, t.lease_expires_at from tasks t
+            where t.status = 'running' and t.lease_expires_at < :cutoff%s
+            order by t.lease_expires_at limit :batch
+            """
+                .formatted(scope),
+            tenant,
+            now.minus(recoverySettings.grace()),
+            recoverySettings.batchSize())
+        .query(
+            (rs, i) -> {
+              UUID id = rs.getObject("task_id", UUID.class);
+              Executor executor = Executor.fromWire(rs.getString("executor"));
+              int recoveries = rs.getInt("recoveries");
+              String expired =
+                  "lease expired at " + rs.getTimestamp("lease_expires_at").toInstant();
+              return switch (TaskRecovery.onExpiredLease(
+                  executor, recoveries, recoverySettings.maxRecoveries())) {
+                case RECOVERED ->
+                    new Decision(
+                        Kind.RECOVER,
+                        id,
+                        null,
+                        "%s; recovery %d of %d"
+                            .formatted(expired, recoveries + 1, recoverySettings.maxRecoveries()));
+                default ->
+                    new Decision(
+                        Kind.MARK_LOST,
+                        id,
+                        null,
+                        executor == Executor.EXTERNAL
+                            ? expired + "; external executor"
+                            : "%s; all %d recoveries used".formatted(expired, recoveries));
+              };
+            })
+        .list();
+  }
+
+  /**
+   * Only the lease part of maintenance: recovers or marks lost the running tasks whose runner
+   * stopped heartbeating. It runs far more often than a whole pass (see {@code
+   * tasklane.ledger.recovery.interval}), so a dead runner's tasks run again within seconds.
+   */
+  public int reconcileLeases() {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    List<Decision> decisions = leaseDecisions(null, now);
+    if (decisions.isEmpty()) {
+      return 0;
+    }
+    return (int)
+        reconcileTasks(new Plan(now, decisions)).stream()
+            .filter(outcome -> outcome != TaskRecovery.Outcome.UNCHANGED)
+            .count();
   }
 
   /** Carries out a plan; returns {reconciled, recovered, cleanupStamped, pruned}. */

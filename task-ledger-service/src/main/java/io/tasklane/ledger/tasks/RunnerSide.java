@@ -40,6 +40,7 @@ public class RunnerSide {
   public static final String UNVERIFIED_SUCCESS_REFUSED = "unverified_success_refused";
 
   private final TaskRepository tasks;
+  private final TaskRecovery recovery;
   private final Transitions transitions;
   private final TaskEvents events;
   private final Journal journal;
@@ -51,6 +52,7 @@ public class RunnerSide {
 
   RunnerSide(
       TaskRepository tasks,
+      TaskRecovery recovery,
       Transitions transitions,
       TaskEvents events,
       Journal journal,
@@ -60,6 +62,7 @@ public class RunnerSide {
       LedgerProperties properties,
       MeterRegistry meters) {
     this.tasks = tasks;
+    this.recovery = recovery;
     this.transitions = transitions;
     this.events = events;
     this.journal = journal;
@@ -265,6 +268,10 @@ public class RunnerSide {
       case RunnerReport.NeedsAssistance help -> {
         saveResumeContext(task, help.resumeContext());
         transitions.apply(task, Trigger.NEEDS_ASSISTANCE, help.reason(), Map.of());
+      }
+      case RunnerReport.HandedBack handedBack -> {
+        saveResumeContext(task, handedBack.resumeContext());
+        recovery.handBack(task, handedBack.runnerId(), handedBack.reason());
       }
       case RunnerReport.Finished finished -> {
         saveResumeContext(task, finished.resumeContext());
