@@ -41,6 +41,7 @@ public class RunnerSide {
 
   private final TaskRepository tasks;
   private final TaskRecovery recovery;
+  private final DeliveryState deliveryState;
   private final Transitions transitions;
   private final TaskEvents events;
   private final Journal journal;
@@ -53,6 +54,7 @@ public class RunnerSide {
   RunnerSide(
       TaskRepository tasks,
       TaskRecovery recovery,
+      DeliveryState deliveryState,
       Transitions transitions,
       TaskEvents events,
       Journal journal,
@@ -63,6 +65,7 @@ public class RunnerSide {
       MeterRegistry meters) {
     this.tasks = tasks;
     this.recovery = recovery;
+    this.deliveryState = deliveryState;
     this.transitions = transitions;
     this.events = events;
     this.journal = journal;
@@ -171,16 +174,7 @@ public class RunnerSide {
             log.info("Ignored delivery report for unknown task {}", report.taskId());
             return;
           }
-          task.deliveryStatus = report.outcome();
-          Map<String, Object> payload = new LinkedHashMap<>();
-          payload.put("eventId", report.eventId().toString());
-          payload.put("channel", report.channel().wire());
-          payload.put("outcome", report.outcome().wire());
-          payload.put("attempts", report.attempts());
-          if (report.reason() != null) {
-            payload.put("reason", report.reason());
-          }
-          journal.append(task, transitions.now(task), JournalEntryType.DELIVERY, payload);
+          deliveryState.report(task, report, transitions.now(task));
           tasks.saveAndFlush(task);
         });
   }
