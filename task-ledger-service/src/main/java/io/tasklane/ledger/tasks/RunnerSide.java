@@ -15,7 +15,9 @@ import io.tasklane.contracts.VerdictSource;
 import io.tasklane.ledger.LedgerProperties;
 import io.tasklane.ledger.api.TaskNotFoundException;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -50,6 +52,7 @@ public class RunnerSide {
   private final TransactionTemplate tx;
   private final LedgerProperties properties;
   private final MeterRegistry meters;
+  private final Clock clock;
 
   RunnerSide(
       TaskRepository tasks,
@@ -62,7 +65,8 @@ public class RunnerSide {
       JdbcClient jdbc,
       TransactionTemplate tx,
       LedgerProperties properties,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      Clock clock) {
     this.tasks = tasks;
     this.recovery = recovery;
     this.deliveryState = deliveryState;
@@ -74,6 +78,7 @@ public class RunnerSide {
     this.tx = tx;
     this.properties = properties;
     this.meters = meters;
+    this.clock = clock;
   }
 
   /** Compare-and-set {@code queued -> running} for exactly the claimed attempt. */
@@ -124,6 +129,10 @@ public class RunnerSide {
       delay = 5,
       jitter = 5)
   public void apply(RunnerReport report) {
+    if (report instanceof RunnerReport.Heartbeat heartbeat) {
+      heartbeat(heartbeat);
+      return;
+    }
     tx.executeWithoutResult(
         status -> {
           if (!firstDelivery(report.reportId())) {
@@ -177,6 +186,36 @@ public class RunnerSide {
           deliveryState.report(task, report, transitions.now(task));
           tasks.saveAndFlush(task);
         });
+  }
+
+  /**
+   * Heartbeats are most of what runners send (one per running task every couple of seconds), so
+   * each is one conditional update rather than a read, a dedupe row and a write: it extends the
+   * lease of exactly the attempt its runner holds, or changes nothing. Repeating one is harmless.
+   * The version moves, so a writer that read the task before it retries instead of putting the old
+   * lease back.
+   */
+  private void heartbeat(RunnerReport.Heartbeat heartbeat) {
+    Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    int extended =
+        jdbc.sql(
+                """
+                update tasks
+                   set lease_expires_at = greatest(lease_expires_at, :until),
+                       last_event_at = greatest(last_event_at, :at), version = version + 1
+                 where task_id = :taskId and tenant = :tenant and attempt = :attempt
+                   and runner_id = :runnerId and status = 'running'
+                """)
+            .param("until", Timestamp.from(at.plusSeconds(Math.max(1, heartbeat.leaseSeconds()))))
+            .param("at", Timestamp.from(at))
+            .param("taskId", heartbeat.taskId())
+            .param("tenant", heartbeat.tenant())
+            .param("attempt", heartbeat.attempt())
+            .param("runnerId", heartbeat.runnerId())
+            .update();
+    if (extended == 0) {
+      ignored("no_running_attempt", heartbeat);
+    }
   }
 
   private void applyTo(TaskEntity task, RunnerReport report) {
@@ -244,8 +283,7 @@ public class RunnerSide {
         journal.append(task, at, JournalEntryType.VERDICT, payload);
       }
       case RunnerReport.Heartbeat heartbeat -> {
-        task.leaseExpiresAt = at.plusSeconds(Math.max(1, heartbeat.leaseSeconds()));
-        task.lastEventAt = at;
+        // applied by heartbeat() as one update, never through a loaded task
       }
       case RunnerReport.Progress progress -> {
         task.progressSummary = progress.summary();
