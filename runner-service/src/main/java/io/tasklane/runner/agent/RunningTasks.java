@@ -74,6 +74,7 @@ public class RunningTasks {
                   } finally {
                     timeout.cancel(false);
                     runs.remove(task.taskId(), run);
+                    reporter.forget(task.taskId());
                     whenDone.run();
                   }
                 });
@@ -112,7 +113,11 @@ public class RunningTasks {
 
   private void heartbeat() {
     try {
-      runs.values().forEach(run -> reporter.heartbeat(run, properties.leaseDuration()));
+      runs.values()
+          .forEach(
+              run ->
+                  reporter.heartbeat(
+                      run, properties.leaseDuration(), properties.heartbeatInterval()));
     } catch (RuntimeException e) {
       log.warn("Heartbeats failed: {}", e.toString());
     }

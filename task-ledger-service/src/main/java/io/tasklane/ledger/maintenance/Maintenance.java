@@ -9,6 +9,7 @@ import io.tasklane.ledger.audit.AuditReport;
 import io.tasklane.ledger.flows.Flows;
 import io.tasklane.ledger.maintenance.MaintenanceReport.Action;
 import io.tasklane.ledger.maintenance.MaintenanceReport.Explanation;
+import io.tasklane.ledger.tasks.ReportLag;
 import io.tasklane.ledger.tasks.TaskRecovery;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -50,6 +51,7 @@ public class Maintenance {
 
   private final JdbcClient jdbc;
   private final TaskRecovery recovery;
+  private final ReportLag reportLag;
   private final Flows flows;
   private final Audit audit;
   private final LedgerProperties properties;
@@ -59,6 +61,7 @@ public class Maintenance {
   Maintenance(
       JdbcClient jdbc,
       TaskRecovery recovery,
+      ReportLag reportLag,
       Flows flows,
       Audit audit,
       LedgerProperties properties,
@@ -66,6 +69,7 @@ public class Maintenance {
       Clock clock) {
     this.jdbc = jdbc;
     this.recovery = recovery;
+    this.reportLag = reportLag;
     this.flows = flows;
     this.audit = audit;
     this.properties = properties;
@@ -245,7 +249,7 @@ public class Maintenance {
             """
                 .formatted(scope),
             tenant,
-            now.minus(recoverySettings.grace()),
+            leaseCutoff(now),
             recoverySettings.batchSize())
         .query(
             (rs, i) -> {
@@ -274,6 +278,14 @@ public class Maintenance {
               };
             })
         .list();
+  }
+
+  /**
+   * Leases that ended before this are expired: the grace, plus however far behind the runners'
+   * reports this ledger is, so a heartbeat not read yet is never taken for a missing one.
+   */
+  private Instant leaseCutoff(Instant now) {
+    return now.minus(properties.recovery().grace()).minus(reportLag.lag());
   }
 
   /**
@@ -333,7 +345,7 @@ public class Maintenance {
    * stays short however large the backlog.
    */
   private List<TaskRecovery.Outcome> reconcileTasks(Plan plan) {
-    Instant leaseCutoff = plan.now().minus(properties.recovery().grace());
+    Instant leaseCutoff = leaseCutoff(plan.now());
     Instant redispatchCutoff = plan.now().minus(properties.recovery().redispatchAfter());
     long deadline = System.nanoTime() + properties.recovery().passBudget().toNanos();
     Semaphore permits = new Semaphore(properties.recovery().parallelism());

@@ -53,6 +53,7 @@ public class RunnerSide {
   private final LedgerProperties properties;
   private final MeterRegistry meters;
   private final Clock clock;
+  private final ReportLag reportLag;
 
   RunnerSide(
       TaskRepository tasks,
@@ -66,7 +67,8 @@ public class RunnerSide {
       TransactionTemplate tx,
       LedgerProperties properties,
       MeterRegistry meters,
-      Clock clock) {
+      Clock clock,
+      ReportLag reportLag) {
     this.tasks = tasks;
     this.recovery = recovery;
     this.deliveryState = deliveryState;
@@ -79,6 +81,7 @@ public class RunnerSide {
     this.properties = properties;
     this.meters = meters;
     this.clock = clock;
+    this.reportLag = reportLag;
   }
 
   /** Compare-and-set {@code queued -> running} for exactly the claimed attempt. */
@@ -129,6 +132,7 @@ public class RunnerSide {
       delay = 5,
       jitter = 5)
   public void apply(RunnerReport report) {
+    reportLag.applied(report.at());
     if (report instanceof RunnerReport.Heartbeat heartbeat) {
       heartbeat(heartbeat);
       return;
@@ -163,6 +167,13 @@ public class RunnerSide {
             return;
           }
           applyTo(task, report);
+          if (task.status == TaskStatus.RUNNING && task.leaseExpiresAt != null) {
+            // any report of the claim holder shows it is alive, as a heartbeat does
+            Instant alive = task.lastEventAt.plus(properties.lease());
+            if (alive.isAfter(task.leaseExpiresAt)) {
+              task.leaseExpiresAt = alive;
+            }
+          }
           tasks.saveAndFlush(task);
         });
   }
