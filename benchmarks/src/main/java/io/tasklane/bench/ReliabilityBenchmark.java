@@ -238,7 +238,8 @@ public final class ReliabilityBenchmark implements Callable<Integer> {
     System.out.printf(
         "scenario 2 rolling restart at %d tasks/s: tasks=%d (create refused %d) succeeded=%d"
             + " lost=%d verified steps re-run=%d duplicate completions=%d handed back=%d"
-            + " by lease=%d first hand-back running again %s after SIGTERM%n",
+            + " by lease=%d first hand-back running again %s after SIGTERM;"
+            + " queued again to claimed: median %s, max %s%n",
         rate,
         created.get(),
         refused.get(),
@@ -254,7 +255,31 @@ public final class ReliabilityBenchmark implements Callable<Integer> {
             "select count(*) from journal j join tasks t using (task_id) where t.label = ?"
                 + " and j.type = 'recovery' and j.payload->>'action' = 'requeue'",
             batch),
-        seconds(first));
+        seconds(first),
+        seconds(requeueToClaim(batch, 0.5)),
+        seconds(requeueToClaim(batch, 1.0)));
+  }
+
+  /** A percentile of the time from a task being queued again to its next claim. */
+  private Duration requeueToClaim(String batch, double percentile) throws SQLException {
+    try (Connection db = DriverManager.getConnection(dbUrl, dbUser, "");
+        var statement =
+            db.prepareStatement(
+                """
+                select percentile_cont(?) within group (order by extract(epoch from c.at - r.at))
+                from journal r join tasks t using (task_id)
+                join journal c on c.task_id = r.task_id and c.seq = r.seq + 1
+                where t.label = ? and r.type = 'recovery' and c.type = 'status_changed'
+                  and c.payload->>'trigger' = 'claim'
+                """)) {
+      statement.setDouble(1, percentile);
+      statement.setString(2, batch);
+      try (ResultSet rs = statement.executeQuery()) {
+        rs.next();
+        double value = rs.getDouble(1);
+        return rs.wasNull() ? null : Duration.ofMillis((long) (value * 1000));
+      }
+    }
   }
 
   private record Result(long succeeded, long lost, long rerun, long duplicates) {}
