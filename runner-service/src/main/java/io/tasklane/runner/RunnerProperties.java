@@ -20,8 +20,12 @@ import org.springframework.validation.annotation.Validated;
  * @param ledgerUrl the ledger's base URL (claims and child tasks)
  * @param slots how many tasks this runner executes at once
  * @param dispatchBatch the most dispatch records taken in one poll; their claims run in parallel
- * @param heartbeatInterval how often a running task's lease is extended
- * @param leaseDuration the lease each heartbeat asks for
+ * @param heartbeatInterval how often a running task's lease is extended, from a thread of its own
+ *     so long model calls never hold a heartbeat up
+ * @param leaseDuration the lease each heartbeat asks for: several heartbeats, so a runner that
+ *     misses a few (a GC pause, a slow broker) keeps its tasks
+ * @param handBackWait how long a runner that shuts down lets each task reach its next safe point
+ *     before it interrupts it; either way the task is handed back to the ledger
  * @param runTimeout the whole-run limit when a task sets none
  * @param maxRoundsPerStep model rounds per step attempt; an attempt that is still calling tools
  *     after them is NO
@@ -37,8 +41,9 @@ public record RunnerProperties(
     @NotNull @DefaultValue("http://localhost:8081") URI ledgerUrl,
     @Min(1) @DefaultValue("4") int slots,
     @Min(1) @DefaultValue("50") int dispatchBatch,
-    @NotNull @DefaultValue("10s") Duration heartbeatInterval,
-    @NotNull @DefaultValue("60s") Duration leaseDuration,
+    @NotNull @DefaultValue("2s") Duration heartbeatInterval,
+    @NotNull @DefaultValue("8s") Duration leaseDuration,
+    @NotNull @DefaultValue("5s") Duration handBackWait,
     @NotNull @DefaultValue("30m") Duration runTimeout,
     @Min(1) @DefaultValue("8") int maxRoundsPerStep,
     @Min(0) @DefaultValue("2") int verificationRetries,

@@ -11,6 +11,10 @@ import java.util.UUID;
  * @param outcome delivered, session_queued or failed
  * @param reason why it failed, or null
  * @param attempts how many delivery attempts were made
+ * @param eventSequence the event's {@link TaskLifecycleEvent#sequence()}: the ledger orders reports
+ *     by it, so a late report about an earlier event never overwrites a later state; null from a
+ *     notifier that does not send it (the report is then taken as about the newest event)
+ * @param taskAttempt the task's attempt when the event happened, or null when not sent
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record DeliveryReport(
@@ -22,4 +26,21 @@ public record DeliveryReport(
     DeliveryStatus outcome,
     String reason,
     int attempts,
-    Instant at) {}
+    Instant at,
+    Long eventSequence,
+    Integer taskAttempt) {
+
+  /** A report that does not say which event position it is about. */
+  public DeliveryReport(
+      UUID reportId,
+      UUID eventId,
+      UUID taskId,
+      String tenant,
+      DeliveryChannel channel,
+      DeliveryStatus outcome,
+      String reason,
+      int attempts,
+      Instant at) {
+    this(reportId, eventId, taskId, tenant, channel, outcome, reason, attempts, at, null, null);
+  }
+}

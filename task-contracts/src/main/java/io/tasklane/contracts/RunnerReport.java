@@ -22,7 +22,8 @@ import java.util.UUID;
   @JsonSubTypes.Type(value = RunnerReport.Progress.class, name = "progress"),
   @JsonSubTypes.Type(value = RunnerReport.Paused.class, name = "paused"),
   @JsonSubTypes.Type(value = RunnerReport.NeedsAssistance.class, name = "needs_assistance"),
-  @JsonSubTypes.Type(value = RunnerReport.Finished.class, name = "finished")
+  @JsonSubTypes.Type(value = RunnerReport.Finished.class, name = "finished"),
+  @JsonSubTypes.Type(value = RunnerReport.HandedBack.class, name = "handed_back")
 })
 public sealed interface RunnerReport {
 
@@ -208,6 +209,23 @@ public sealed interface RunnerReport {
       TaskStatus outcome,
       String summary,
       String error,
+      ResumeContext resumeContext)
+      implements RunnerReport {}
+
+  /**
+   * The runner is shutting down and gives the task back at a safe point; the ledger queues it again
+   * at once (attempt + 1) from {@code resumeContext}, without waiting for the lease. A ledger that
+   * does not know this report skips it, and the lease recovers the task as before.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record HandedBack(
+      UUID reportId,
+      UUID taskId,
+      String tenant,
+      int attempt,
+      String runnerId,
+      Instant at,
+      String reason,
       ResumeContext resumeContext)
       implements RunnerReport {}
 }

@@ -99,6 +99,8 @@ class WireContractTests {
         new RunnerReport.Paused(UUID.randomUUID(), TASK, "acme", 1, "r-1", AT, "operator", RESUME),
         new RunnerReport.NeedsAssistance(
             UUID.randomUUID(), TASK, "acme", 1, "r-1", AT, "loop on fetch", RESUME),
+        new RunnerReport.HandedBack(
+            UUID.randomUUID(), TASK, "acme", 1, "r-1", AT, "runner r-1 is shutting down", RESUME),
         new RunnerReport.Finished(
             UUID.randomUUID(),
             TASK,
@@ -122,6 +124,18 @@ class WireContractTests {
             "429 for 30 minutes",
             9,
             AT),
+        new DeliveryReport(
+            UUID.randomUUID(),
+            UUID.randomUUID(),
+            TASK,
+            "acme",
+            DeliveryChannel.INBOX,
+            DeliveryStatus.DELIVERED,
+            null,
+            1,
+            AT,
+            7L,
+            2),
         new TaskClaim("r-1", 3),
         new TaskClaim.Granted(
             TASK,

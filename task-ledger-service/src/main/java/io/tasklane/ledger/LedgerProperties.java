@@ -36,7 +36,15 @@ public record LedgerProperties(
 
   public record Paging(@Min(1) int defaultLimit, @Min(1) int maxLimit) {}
 
+  /**
+   * @param interval how often the lease pass looks for running tasks whose runner stopped
+   *     heartbeating (far more often than a whole maintenance pass)
+   * @param warmUp how long after the ledger starts the lease pass waits, so heartbeats that queued
+   *     up while the ledger was away are applied before any lease is judged
+   */
   public record Recovery(
+      @NotNull Duration interval,
+      @NotNull Duration warmUp,
       @NotNull Duration grace,
       @Min(0) int maxRecoveries,
       @NotNull Duration redispatchAfter,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tasklane.contracts.DeliveryChannel;
 import io.tasklane.contracts.DeliveryReport;
 import io.tasklane.contracts.DeliveryStatus;
+import io.tasklane.contracts.TaskStatus;
 import io.tasklane.contracts.Topics;
 import java.time.Instant;
 import java.util.UUID;
@@ -80,6 +81,111 @@ class DeliveryReportTests extends LedgerTest {
     assertThat(show(cancelled).get("status").asString()).isEqualTo("cancelled");
     assertThat(show(cancelled).get("deliveryStatus").asString()).isEqualTo("not_applicable");
     assertThat(show(asked).get("deliveryStatus").asString()).isEqualTo("pending");
+  }
+
+  @Test
+  void aLateReportAboutAnEarlierEventDoesNotOverwriteTheStateOfALaterOne() {
+    String id = finishedTask();
+    long ended = endSequence(id);
+
+    send(id, DeliveryChannel.TELEGRAM, DeliveryStatus.DELIVERED, ended);
+    awaitTask(id, t -> t.get("deliveryStatus").asString().equals("delivered"));
+    send(id, DeliveryChannel.TELEGRAM, DeliveryStatus.FAILED, ended - 1);
+
+    awaitTask(id, t -> journalOfType(id, "delivery").size() == 2);
+    assertThat(show(id).get("deliveryStatus").asString()).isEqualTo("delivered");
+    JsonNode late = journalOfType(id, "delivery").getLast().get("payload");
+    assertThat(late.get("outcome").asString()).isEqualTo("failed");
+    assertThat(late.get("late").asBoolean()).isTrue();
+  }
+
+  @Test
+  void aReportAboutAnEventBeforeTheEndLeavesTheEndPending() {
+    String id = finishedTask();
+
+    send(id, DeliveryChannel.TELEGRAM, DeliveryStatus.FAILED, endSequence(id) - 1);
+
+    awaitTask(id, t -> journalOfType(id, "delivery").size() == 1);
+    assertThat(show(id).get("deliveryStatus").asString()).isEqualTo("pending");
+  }
+
+  @Test
+  void aRepeatedReportIsAppliedOnceAndChangesNothing() {
+    String id = finishedTask();
+    long ended = endSequence(id);
+
+    DeliveryReport report = send(id, DeliveryChannel.INBOX, DeliveryStatus.SESSION_QUEUED, ended);
+    Broker.send(Topics.DELIVERY_REPORTS, id, report);
+    Broker.send(Topics.DELIVERY_REPORTS, id, report);
+    send(id, DeliveryChannel.TELEGRAM, DeliveryStatus.DELIVERED, ended);
+
+    awaitTask(id, t -> t.get("deliveryStatus").asString().equals("delivered"));
+    assertThat(journalOfType(id, "delivery"))
+        .extracting(e -> e.get("payload").get("outcome").asString())
+        .containsExactly("session_queued", "delivered");
+  }
+
+  @Test
+  void channelsCombineSoTheTaskIsDeliveredWhenAnyChannelReachedTheRequesterInAnyOrder() {
+    String first = finishedTask();
+    String second = finishedTask();
+
+    send(first, DeliveryChannel.TELEGRAM, DeliveryStatus.DELIVERED, endSequence(first));
+    send(first, DeliveryChannel.WEBHOOK, DeliveryStatus.FAILED, endSequence(first));
+    send(second, DeliveryChannel.WEBHOOK, DeliveryStatus.FAILED, endSequence(second));
+    send(second, DeliveryChannel.TELEGRAM, DeliveryStatus.DELIVERED, endSequence(second));
+
+    for (String id : java.util.List.of(first, second)) {
+      awaitTask(id, t -> journalOfType(id, "delivery").size() == 2);
+      assertThat(show(id).get("deliveryStatus").asString()).isEqualTo("delivered");
+    }
+  }
+
+  @Test
+  void aTaskRunAgainAfterItsDeliveryIsPendingAgainAndTheOldRunsReportsStayLate() {
+    String id = createTaskId("{\"goal\":\"Try twice\",\"requesterSessionKey\":\"chat-1\"}");
+    claim(id, 1);
+    var firstRun = new ScriptedRunner(id, tenant, 1);
+    firstRun.send(firstRun.finished(TaskStatus.FAILED, "broke", "boom"));
+    awaitTask(id, t -> t.get("status").asString().equals("failed"));
+    long firstEnd = endSequence(id);
+    send(id, DeliveryChannel.TELEGRAM, DeliveryStatus.DELIVERED, firstEnd);
+    awaitTask(id, t -> t.get("deliveryStatus").asString().equals("delivered"));
+    api.post(tenant, "/api/v1/tasks/" + id + "/retry", null);
+    claim(id, 2);
+    new ScriptedRunner(id, tenant, 2).succeed("done again");
+    awaitTask(
+        id, t -> t.get("attempt").asInt() == 2 && t.get("status").asString().equals("succeeded"));
+    assertThat(show(id).get("deliveryStatus").asString()).isEqualTo("pending");
+
+    send(id, DeliveryChannel.TELEGRAM, DeliveryStatus.FAILED, firstEnd);
+
+    awaitTask(id, t -> journalOfType(id, "delivery").size() == 2);
+    assertThat(show(id).get("deliveryStatus").asString()).isEqualTo("pending");
+  }
+
+  /** The journal sequence of the task's last status change: the event its end was told in. */
+  private long endSequence(String taskId) {
+    return journalOfType(taskId, "status_changed").getLast().get("seq").asLong();
+  }
+
+  private DeliveryReport send(
+      String taskId, DeliveryChannel channel, DeliveryStatus outcome, long eventSequence) {
+    var report =
+        new DeliveryReport(
+            UUID.randomUUID(),
+            UUID.randomUUID(),
+            UUID.fromString(taskId),
+            tenant,
+            channel,
+            outcome,
+            outcome == DeliveryStatus.FAILED ? "refused" : null,
+            1,
+            Instant.now(),
+            eventSequence,
+            1);
+    Broker.send(Topics.DELIVERY_REPORTS, taskId, report);
+    return report;
   }
 
   private String finishedTask() {

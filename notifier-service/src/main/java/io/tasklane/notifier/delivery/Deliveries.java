@@ -156,7 +156,8 @@ class Deliveries {
   List<DeliveryOutcome> lockUnreported(int limit) {
     return jdbc.sql(
             """
-            SELECT id, event_id, task_id, tenant, channel, status, last_error, attempts
+            SELECT id, event_id, task_id, tenant, channel, status, last_error, attempts,
+                   event_json
               FROM notifier.delivery
              WHERE reported_at IS NULL AND status <> 'pending'
              ORDER BY id
@@ -174,7 +175,8 @@ class Deliveries {
                     DeliveryChannel.fromWire(rs.getString("channel")),
                     DeliveryStatus.fromWire(rs.getString("status")),
                     rs.getString("last_error"),
-                    rs.getInt("attempts")))
+                    rs.getInt("attempts"),
+                    json.readValue(rs.getString("event_json"), TaskLifecycleEvent.class)))
         .list();
   }
 
@@ -198,7 +200,8 @@ class Deliveries {
       DeliveryChannel channel,
       DeliveryStatus outcome,
       String reason,
-      int attempts) {}
+      int attempts,
+      TaskLifecycleEvent event) {}
 
   private ClaimedDelivery mapClaimed(ResultSet rs, int row) throws SQLException {
     String eventJson = rs.getString("event_json");

@@ -102,7 +102,9 @@ class DeliveryReporter implements SmartLifecycle {
               outcome.outcome(),
               outcome.reason(),
               outcome.attempts(),
-              Instant.now());
+              Instant.now(),
+              outcome.event().sequence(),
+              outcome.event().data().attempt());
       acks.add(
           kafka.send(
               Topics.DELIVERY_REPORTS,

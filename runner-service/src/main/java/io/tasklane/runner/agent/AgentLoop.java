@@ -118,8 +118,10 @@ class AgentLoop {
               TaskStatus.TIMED_OUT,
               "The run did not finish within its time limit.",
               "run timeout exceeded");
-      case RUNNER_SHUTDOWN ->
-          log.info("Runner shutting down: task {} is left to lease recovery", run.task.taskId());
+      case RUNNER_SHUTDOWN -> {
+        log.info("Runner shutting down: task {} is handed back", run.task.taskId());
+        reporter.handedBack(run, "runner " + run.runnerId + " is shutting down");
+      }
     }
   }
 

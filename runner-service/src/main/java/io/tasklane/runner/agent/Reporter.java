@@ -10,7 +10,9 @@ import io.tasklane.contracts.VerdictSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +32,7 @@ class Reporter {
   private final KafkaTemplate<String, String> kafka;
   private final JsonMapper json;
   private final MeterRegistry meters;
+  private final Map<UUID, Long> lastSent = new ConcurrentHashMap<>();
 
   Reporter(KafkaTemplate<String, String> kafka, JsonMapper json, MeterRegistry meters) {
     this.kafka = kafka;
@@ -151,7 +154,16 @@ class Reporter {
     return line.length() <= 200 ? line : line.substring(0, 199) + "…";
   }
 
-  void heartbeat(TaskRun run, Duration lease) {
+  /**
+   * Extends the run's lease, unless another report of the run left within {@code interval}: the
+   * ledger takes any report of the claim holder as a sign of life, so a busy task costs no extra
+   * messages.
+   */
+  void heartbeat(TaskRun run, Duration lease, Duration interval) {
+    Long sent = lastSent.get(run.task.taskId());
+    if (sent != null && System.nanoTime() - sent < interval.toNanos()) {
+      return;
+    }
     send(
         new RunnerReport.Heartbeat(
             id(),
@@ -194,6 +206,21 @@ class Reporter {
         true);
   }
 
+  void handedBack(TaskRun run, String reason) {
+    count("handed_back");
+    send(
+        new RunnerReport.HandedBack(
+            id(),
+            run.task.taskId(),
+            run.task.tenant(),
+            run.task.attempt(),
+            run.runnerId,
+            Instant.now(),
+            reason,
+            run.resumeContext()),
+        true);
+  }
+
   void finished(TaskRun run, TaskStatus outcome, String summary, String error) {
     count(outcome.wire());
     ResumeContext context = run.resumeContext();
@@ -220,7 +247,15 @@ class Reporter {
    * Publishes a report. Reports that carry a verdict or an outcome wait for the broker and are sent
    * again when it did not take them; the ledger applies each report id once, so a repeat is safe.
    */
+  /** The run has ended here: nothing more is sent for it. */
+  void forget(UUID taskId) {
+    lastSent.remove(taskId);
+  }
+
   private void send(RunnerReport report, boolean waitForBroker) {
+    if (!(report instanceof RunnerReport.Heartbeat)) {
+      lastSent.put(report.taskId(), System.nanoTime());
+    }
     String payload = json.writeValueAsString(report);
     if (!waitForBroker) {
       kafka.send(Topics.RUNNER_REPORTS, report.taskId().toString(), payload);

@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The tasks this runner holds: each on its own virtual thread, heartbeating its lease, stopped by
- * its run timeout, a cancel, or a runner shutdown (which leaves it to the ledger's recovery).
+ * The tasks this runner holds: each on its own virtual thread, its lease heartbeated from a thread
+ * of its own, stopped by its run timeout, a cancel, or a runner shutdown (which hands it back to
+ * the ledger at a safe point).
  */
 @Component
 public class RunningTasks {
@@ -33,6 +34,10 @@ public class RunningTasks {
   private final ScheduledExecutorService timers =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("runner-timers").daemon().factory());
+  // a platform thread of its own: neither busy task threads nor run timeouts delay a heartbeat
+  private final ScheduledExecutorService heartbeats =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("runner-heartbeats").daemon().factory());
 
   RunningTasks(
       RunnerProperties properties, AgentLoop agentLoop, Reporter reporter, MeterRegistry meters) {
@@ -43,7 +48,7 @@ public class RunningTasks {
         .description("Tasks this runner is executing")
         .register(meters);
     long heartbeat = properties.heartbeatInterval().toMillis();
-    timers.scheduleAtFixedRate(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+    heartbeats.scheduleAtFixedRate(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
   }
 
   /** Starts a claimed task; {@code whenDone} runs once the task has ended on this runner. */
@@ -69,6 +74,7 @@ public class RunningTasks {
                   } finally {
                     timeout.cancel(false);
                     runs.remove(task.taskId(), run);
+                    reporter.forget(task.taskId());
                     whenDone.run();
                   }
                 });
@@ -107,15 +113,53 @@ public class RunningTasks {
 
   private void heartbeat() {
     try {
-      runs.values().forEach(run -> reporter.heartbeat(run, properties.leaseDuration()));
+      runs.values()
+          .forEach(
+              run ->
+                  reporter.heartbeat(
+                      run, properties.leaseDuration(), properties.heartbeatInterval()));
     } catch (RuntimeException e) {
       log.warn("Heartbeats failed: {}", e.toString());
     }
   }
 
+  /**
+   * Hands every running task back to the ledger: each stops at its next safe point, or is
+   * interrupted after {@code handBackWait}, and reports {@code handed_back} with its resume
+   * context; heartbeats go on meanwhile. Returns once every task has ended here or the wait is over
+   * twice.
+   */
+  public void handBackAll() {
+    if (runs.isEmpty()) {
+      return;
+    }
+    log.info("Handing back {} task(s)", runs.size());
+    runs.values().forEach(run -> run.stopAtSafePoint(TaskRun.Stop.RUNNER_SHUTDOWN));
+    if (!awaitEmpty(properties.handBackWait())) {
+      runs.values().forEach(run -> run.stop(TaskRun.Stop.RUNNER_SHUTDOWN));
+      if (!awaitEmpty(properties.handBackWait())) {
+        log.warn("{} task(s) did not hand back in time; their leases recover them", runs.size());
+      }
+    }
+  }
+
+  private boolean awaitEmpty(java.time.Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (!runs.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return runs.isEmpty();
+      }
+    }
+    return runs.isEmpty();
+  }
+
   @PreDestroy
   void shutdown() {
-    runs.values().forEach(run -> run.stop(TaskRun.Stop.RUNNER_SHUTDOWN));
+    handBackAll();
+    heartbeats.shutdownNow();
     timers.shutdownNow();
   }
 }

@@ -95,6 +95,16 @@ final class TaskRun {
     processes.forEach(ProcessGroups::kill);
   }
 
+  /**
+   * Asks the run to stop at its next safe point (after the model call or tool call in flight)
+   * without interrupting it; {@link #stop} later interrupts a run that takes too long to get there.
+   */
+  void stopAtSafePoint(Stop why) {
+    if (stop == null) {
+      stop = why;
+    }
+  }
+
   Stop stopped() {
     return stop;
   }

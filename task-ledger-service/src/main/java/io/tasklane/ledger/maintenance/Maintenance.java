@@ -2,6 +2,7 @@ package io.tasklane.ledger.maintenance;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tasklane.contracts.Executor;
 import io.tasklane.ledger.LedgerProperties;
 import io.tasklane.ledger.audit.Audit;
 import io.tasklane.ledger.audit.AuditReport;
@@ -9,6 +10,7 @@ import io.tasklane.ledger.events.DispatchPipeline;
 import io.tasklane.ledger.flows.Flows;
 import io.tasklane.ledger.maintenance.MaintenanceReport.Action;
 import io.tasklane.ledger.maintenance.MaintenanceReport.Explanation;
+import io.tasklane.ledger.tasks.ReportLag;
 import io.tasklane.ledger.tasks.TaskRecovery;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -51,6 +53,7 @@ public class Maintenance {
 
   private final JdbcClient jdbc;
   private final TaskRecovery recovery;
+  private final ReportLag reportLag;
   private final Flows flows;
   private final Audit audit;
   private final LedgerProperties properties;
@@ -61,6 +64,7 @@ public class Maintenance {
   Maintenance(
       JdbcClient jdbc,
       TaskRecovery recovery,
+      ReportLag reportLag,
       Flows flows,
       Audit audit,
       LedgerProperties properties,
@@ -69,6 +73,7 @@ public class Maintenance {
       DispatchPipeline dispatchPipeline) {
     this.jdbc = jdbc;
     this.recovery = recovery;
+    this.reportLag = reportLag;
     this.flows = flows;
     this.audit = audit;
     this.properties = properties;
@@ -117,40 +122,7 @@ public class Maintenance {
     String scope = tenant == null ? "" : " and t.tenant = :tenant";
     List<Decision> decisions = new ArrayList<>();
 
-    query(
-            """
-            select t.task_id, t.executor, t.recoveries, t.lease_expires_at from tasks t
-            where t.status = 'running' and t.lease_expires_at < :cutoff%s
-            order by t.lease_expires_at limit :batch
-            """
-                .formatted(scope),
-            tenant,
-            now.minus(recoverySettings.grace()),
-            recoverySettings.batchSize())
-        .query(
-            (rs, i) -> {
-              UUID id = rs.getObject("task_id", UUID.class);
-              String expired =
-                  "lease expired at " + rs.getTimestamp("lease_expires_at").toInstant();
-              if (rs.getString("executor").equals("external")) {
-                return new Decision(Kind.MARK_LOST, id, null, expired + "; external executor");
-              }
-              int recoveries = rs.getInt("recoveries");
-              return recoveries < recoverySettings.maxRecoveries()
-                  ? new Decision(
-                      Kind.RECOVER,
-                      id,
-                      null,
-                      "%s; recovery %d of %d"
-                          .formatted(expired, recoveries + 1, recoverySettings.maxRecoveries()))
-                  : new Decision(
-                      Kind.MARK_LOST,
-                      id,
-                      null,
-                      "%s; all %d recoveries used".formatted(expired, recoveries));
-            })
-        .list()
-        .forEach(decisions::add);
+    decisions.addAll(leaseDecisions(tenant, now));
 
     List<Decision> redispatches =
         query(
@@ -271,6 +243,77 @@ public class Maintenance {
     return new Plan(now, decisions);
   }
 
+  /**
+   * The running tasks whose lease expired more than the grace ago, and what the recovery rule says
+   * to do with each.
+   */
+  private List<Decision> leaseDecisions(String tenant, Instant now) {
+    var recoverySettings = properties.recovery();
+    String scope = tenant == null ? "" : " and t.tenant = :tenant";
+    return query(
+            """
+            select t.task_id, t.executor, t.recoveries, t.lease_expires_at from tasks t
+            where t.status = 'running' and t.lease_expires_at < :cutoff%s
+            order by t.lease_expires_at limit :batch
+            """
+                .formatted(scope),
+            tenant,
+            leaseCutoff(now),
+            recoverySettings.batchSize())
+        .query(
+            (rs, i) -> {
+              UUID id = rs.getObject("task_id", UUID.class);
+              Executor executor = Executor.fromWire(rs.getString("executor"));
+              int recoveries = rs.getInt("recoveries");
+              String expired =
+                  "lease expired at " + rs.getTimestamp("lease_expires_at").toInstant();
+              return switch (TaskRecovery.onExpiredLease(
+                  executor, recoveries, recoverySettings.maxRecoveries())) {
+                case RECOVERED ->
+                    new Decision(
+                        Kind.RECOVER,
+                        id,
+                        null,
+                        "%s; recovery %d of %d"
+                            .formatted(expired, recoveries + 1, recoverySettings.maxRecoveries()));
+                default ->
+                    new Decision(
+                        Kind.MARK_LOST,
+                        id,
+                        null,
+                        executor == Executor.EXTERNAL
+                            ? expired + "; external executor"
+                            : "%s; all %d recoveries used".formatted(expired, recoveries));
+              };
+            })
+        .list();
+  }
+
+  /**
+   * Leases that ended before this are expired: the grace, plus however far behind the runners'
+   * reports this ledger is, so a heartbeat not read yet is never taken for a missing one.
+   */
+  private Instant leaseCutoff(Instant now) {
+    return now.minus(properties.recovery().grace()).minus(reportLag.lag());
+  }
+
+  /**
+   * Only the lease part of maintenance: recovers or marks lost the running tasks whose runner
+   * stopped heartbeating. It runs far more often than a whole pass (see {@code
+   * tasklane.ledger.recovery.interval}), so a dead runner's tasks run again within seconds.
+   */
+  public int reconcileLeases() {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    List<Decision> decisions = leaseDecisions(null, now);
+    if (decisions.isEmpty()) {
+      return 0;
+    }
+    return (int)
+        reconcileTasks(new Plan(now, decisions)).stream()
+            .filter(outcome -> outcome != TaskRecovery.Outcome.UNCHANGED)
+            .count();
+  }
+
   /** Carries out a plan; returns {reconciled, recovered, cleanupStamped, pruned}. */
   private int[] carryOut(Plan plan) {
     int reconciled = 0;
@@ -311,7 +354,7 @@ public class Maintenance {
    * stays short however large the backlog.
    */
   private List<TaskRecovery.Outcome> reconcileTasks(Plan plan) {
-    Instant leaseCutoff = plan.now().minus(properties.recovery().grace());
+    Instant leaseCutoff = leaseCutoff(plan.now());
     Instant redispatchCutoff = plan.now().minus(properties.recovery().redispatchAfter());
     long deadline = System.nanoTime() + properties.recovery().passBudget().toNanos();
     Semaphore permits = new Semaphore(properties.recovery().parallelism());

@@ -27,10 +27,12 @@ class ScheduledMaintenance {
 
   private static final Logger log = LoggerFactory.getLogger(ScheduledMaintenance.class);
   private static final long MAINTENANCE_LOCK = 0x7461736b6d61696eL;
+  private static final long LEASE_LOCK = 0x7461736b6c656173L;
 
   private final Maintenance maintenance;
   private final DataSource dataSource;
   private final boolean scheduled;
+  private final long leasesJudgedFrom;
   private final Map<String, AtomicLong> findings = new ConcurrentHashMap<>();
 
   ScheduledMaintenance(
@@ -41,6 +43,7 @@ class ScheduledMaintenance {
     this.maintenance = maintenance;
     this.dataSource = dataSource;
     this.scheduled = properties.maintenance().scheduled();
+    this.leasesJudgedFrom = System.nanoTime() + properties.recovery().warmUp().toNanos();
     for (String code : Audit.CODES) {
       AtomicLong count = new AtomicLong();
       findings.put(code, count);
@@ -59,7 +62,7 @@ class ScheduledMaintenance {
       return;
     }
     try (Connection lock = dataSource.getConnection()) {
-      if (!tryLock(lock)) {
+      if (!tryLock(lock, MAINTENANCE_LOCK)) {
         return;
       }
       try {
@@ -74,17 +77,45 @@ class ScheduledMaintenance {
               report.pruned());
         }
       } finally {
-        unlock(lock);
+        unlock(lock, MAINTENANCE_LOCK);
       }
     } catch (SQLException | RuntimeException e) {
       log.warn("Maintenance pass failed; the next one retries: {}", e.getMessage());
     }
   }
 
-  private static boolean tryLock(Connection connection) throws SQLException {
+  /**
+   * The lease part alone, every {@code tasklane.ledger.recovery.interval}, under its own lock so a
+   * long whole pass never holds it up: a dead runner's tasks are queued again within seconds.
+   */
+  @Scheduled(
+      fixedDelayString = "${tasklane.ledger.recovery.interval}",
+      initialDelayString = "${tasklane.ledger.recovery.interval}")
+  void leases() {
+    if (!scheduled || System.nanoTime() < leasesJudgedFrom) {
+      return;
+    }
+    try (Connection lock = dataSource.getConnection()) {
+      if (!tryLock(lock, LEASE_LOCK)) {
+        return;
+      }
+      try {
+        int reconciled = maintenance.reconcileLeases();
+        if (reconciled > 0) {
+          log.info("Lease pass: {} task(s) queued again or marked lost", reconciled);
+        }
+      } finally {
+        unlock(lock, LEASE_LOCK);
+      }
+    } catch (SQLException | RuntimeException e) {
+      log.warn("Lease pass failed; the next one retries: {}", e.getMessage());
+    }
+  }
+
+  private static boolean tryLock(Connection connection, long key) throws SQLException {
     try (PreparedStatement statement =
         connection.prepareStatement("select pg_try_advisory_lock(?)")) {
-      statement.setLong(1, MAINTENANCE_LOCK);
+      statement.setLong(1, key);
       try (ResultSet rs = statement.executeQuery()) {
         rs.next();
         return rs.getBoolean(1);
@@ -92,10 +123,10 @@ class ScheduledMaintenance {
     }
   }
 
-  private static void unlock(Connection connection) throws SQLException {
+  private static void unlock(Connection connection, long key) throws SQLException {
     try (PreparedStatement statement =
         connection.prepareStatement("select pg_advisory_unlock(?)")) {
-      statement.setLong(1, MAINTENANCE_LOCK);
+      statement.setLong(1, key);
       statement.execute();
     }
   }

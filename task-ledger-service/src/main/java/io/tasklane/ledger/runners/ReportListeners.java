@@ -29,9 +29,12 @@ class ReportListeners {
     this.json = json;
   }
 
+  // one consumer per partition of the default three: heartbeats must not queue up behind one
+  // thread's backlog long enough for a lease to run out (order is kept within a partition)
   @KafkaListener(
       topics = Topics.RUNNER_REPORTS,
-      groupId = "${tasklane.ledger.consumer-group:task-ledger}")
+      groupId = "${tasklane.ledger.consumer-group:task-ledger}",
+      concurrency = "${tasklane.ledger.report-consumers:3}")
   void onRunnerReport(String payload) {
     RunnerReport report;
     try {

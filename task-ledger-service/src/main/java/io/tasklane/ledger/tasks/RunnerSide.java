@@ -15,7 +15,9 @@ import io.tasklane.contracts.VerdictSource;
 import io.tasklane.ledger.LedgerProperties;
 import io.tasklane.ledger.api.TaskNotFoundException;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -40,6 +42,8 @@ public class RunnerSide {
   public static final String UNVERIFIED_SUCCESS_REFUSED = "unverified_success_refused";
 
   private final TaskRepository tasks;
+  private final TaskRecovery recovery;
+  private final DeliveryState deliveryState;
   private final Transitions transitions;
   private final TaskEvents events;
   private final Journal journal;
@@ -48,9 +52,13 @@ public class RunnerSide {
   private final TransactionTemplate tx;
   private final LedgerProperties properties;
   private final MeterRegistry meters;
+  private final Clock clock;
+  private final ReportLag reportLag;
 
   RunnerSide(
       TaskRepository tasks,
+      TaskRecovery recovery,
+      DeliveryState deliveryState,
       Transitions transitions,
       TaskEvents events,
       Journal journal,
@@ -58,8 +66,12 @@ public class RunnerSide {
       JdbcClient jdbc,
       TransactionTemplate tx,
       LedgerProperties properties,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      Clock clock,
+      ReportLag reportLag) {
     this.tasks = tasks;
+    this.recovery = recovery;
+    this.deliveryState = deliveryState;
     this.transitions = transitions;
     this.events = events;
     this.journal = journal;
@@ -68,6 +80,8 @@ public class RunnerSide {
     this.tx = tx;
     this.properties = properties;
     this.meters = meters;
+    this.clock = clock;
+    this.reportLag = reportLag;
   }
 
   /** Compare-and-set {@code queued -> running} for exactly the claimed attempt. */
@@ -129,6 +143,11 @@ public class RunnerSide {
       delay = 5,
       jitter = 5)
   public void apply(RunnerReport report) {
+    reportLag.applied(report.at());
+    if (report instanceof RunnerReport.Heartbeat heartbeat) {
+      heartbeat(heartbeat);
+      return;
+    }
     tx.executeWithoutResult(
         status -> {
           if (!firstDelivery(report.reportId())) {
@@ -159,6 +178,13 @@ public class RunnerSide {
             return;
           }
           applyTo(task, report);
+          if (task.status == TaskStatus.RUNNING && task.leaseExpiresAt != null) {
+            // any report of the claim holder shows it is alive, as a heartbeat does
+            Instant alive = task.lastEventAt.plus(properties.lease());
+            if (alive.isAfter(task.leaseExpiresAt)) {
+              task.leaseExpiresAt = alive;
+            }
+          }
           tasks.saveAndFlush(task);
         });
   }
@@ -179,18 +205,39 @@ public class RunnerSide {
             log.info("Ignored delivery report for unknown task {}", report.taskId());
             return;
           }
-          task.deliveryStatus = report.outcome();
-          Map<String, Object> payload = new LinkedHashMap<>();
-          payload.put("eventId", report.eventId().toString());
-          payload.put("channel", report.channel().wire());
-          payload.put("outcome", report.outcome().wire());
-          payload.put("attempts", report.attempts());
-          if (report.reason() != null) {
-            payload.put("reason", report.reason());
-          }
-          journal.append(task, transitions.now(task), JournalEntryType.DELIVERY, payload);
+          deliveryState.report(task, report, transitions.now(task));
           tasks.saveAndFlush(task);
         });
+  }
+
+  /**
+   * Heartbeats are most of what runners send (one per running task every couple of seconds), so
+   * each is one conditional update rather than a read, a dedupe row and a write: it extends the
+   * lease of exactly the attempt its runner holds, or changes nothing. Repeating one is harmless.
+   * The version moves, so a writer that read the task before it retries instead of putting the old
+   * lease back.
+   */
+  private void heartbeat(RunnerReport.Heartbeat heartbeat) {
+    Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    int extended =
+        jdbc.sql(
+                """
+                update tasks
+                   set lease_expires_at = greatest(lease_expires_at, :until),
+                       last_event_at = greatest(last_event_at, :at), version = version + 1
+                 where task_id = :taskId and tenant = :tenant and attempt = :attempt
+                   and runner_id = :runnerId and status = 'running'
+                """)
+            .param("until", Timestamp.from(at.plusSeconds(Math.max(1, heartbeat.leaseSeconds()))))
+            .param("at", Timestamp.from(at))
+            .param("taskId", heartbeat.taskId())
+            .param("tenant", heartbeat.tenant())
+            .param("attempt", heartbeat.attempt())
+            .param("runnerId", heartbeat.runnerId())
+            .update();
+    if (extended == 0) {
+      ignored("no_running_attempt", heartbeat);
+    }
   }
 
   private void applyTo(TaskEntity task, RunnerReport report) {
@@ -258,8 +305,7 @@ public class RunnerSide {
         journal.append(task, at, JournalEntryType.VERDICT, payload);
       }
       case RunnerReport.Heartbeat heartbeat -> {
-        task.leaseExpiresAt = at.plusSeconds(Math.max(1, heartbeat.leaseSeconds()));
-        task.lastEventAt = at;
+        // applied by heartbeat() as one update, never through a loaded task
       }
       case RunnerReport.Progress progress -> {
         task.progressSummary = progress.summary();
@@ -276,6 +322,10 @@ public class RunnerSide {
       case RunnerReport.NeedsAssistance help -> {
         saveResumeContext(task, help.resumeContext());
         transitions.apply(task, Trigger.NEEDS_ASSISTANCE, help.reason(), Map.of());
+      }
+      case RunnerReport.HandedBack handedBack -> {
+        saveResumeContext(task, handedBack.resumeContext());
+        recovery.handBack(task, handedBack.runnerId(), handedBack.reason());
       }
       case RunnerReport.Finished finished -> {
         saveResumeContext(task, finished.resumeContext());

@@ -50,6 +50,9 @@ class TaskEntity implements Persistable<UUID> {
   @Convert(converter = WireEnumConverters.DeliveryStatusConverter.class)
   DeliveryStatus deliveryStatus;
 
+  /** The journal sequence of the event {@link #deliveryStatus} is about; see DeliveryState. */
+  long deliverySequence;
+
   @Convert(converter = WireEnumConverters.NotifyPolicyConverter.class)
   NotifyPolicy notifyPolicy;
 

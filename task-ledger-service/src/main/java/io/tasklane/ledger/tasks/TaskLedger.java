@@ -3,7 +3,6 @@ package io.tasklane.ledger.tasks;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tasklane.contracts.ConversationMessage;
-import io.tasklane.contracts.DeliveryStatus;
 import io.tasklane.contracts.Executor;
 import io.tasklane.contracts.JournalEntryType;
 import io.tasklane.contracts.NotifyPolicy;
@@ -215,10 +214,6 @@ public class TaskLedger {
           }
           NotifyPolicy previous = task.notifyPolicy;
           task.notifyPolicy = policy;
-          if (policy == NotifyPolicy.SILENT
-              || task.deliveryStatus == DeliveryStatus.NOT_APPLICABLE) {
-            task.deliveryStatus = ExpectedDelivery.of(task);
-          }
           Instant at = transitions.now(task);
           task.lastEventAt = at;
           long seq =
@@ -227,6 +222,7 @@ public class TaskLedger {
                   at,
                   JournalEntryType.NOTIFY_POLICY_CHANGED,
                   Map.of("from", previous.wire(), "to", policy.wire()));
+          DeliveryState.policyChanged(task, seq);
           events.lifecycle(
               task, TaskLifecycleEvent.TYPE_NOTIFY_POLICY_CHANGED, seq, at, task.status);
           if (task.status == TaskStatus.RUNNING && task.executor == Executor.RUNNER) {
@@ -289,7 +285,7 @@ public class TaskLedger {
     task.status = TaskStatus.QUEUED;
     task.notifyPolicy = policy;
     task.requesterSessionKey = request.requesterSessionKey();
-    task.deliveryStatus = ExpectedDelivery.of(task);
+    DeliveryState.created(task);
     task.ownerKey = request.ownerKey();
     task.childSessionKey = "task_" + taskId;
     task.runId = request.runId() == null ? "run_" + taskId : request.runId();

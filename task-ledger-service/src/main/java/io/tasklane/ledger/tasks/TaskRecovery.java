@@ -31,6 +31,18 @@ public class TaskRecovery {
     UNCHANGED
   }
 
+  /**
+   * The one recover-or-lose rule for a running task whose lease ran out: an external task is lost
+   * (nobody here can run it again); a runner task is queued again while it has recoveries left,
+   * then lost. Maintenance's preview and every reconciliation ask here.
+   */
+  public static Outcome onExpiredLease(Executor executor, int recoveries, int maxRecoveries) {
+    if (executor == Executor.EXTERNAL || recoveries >= maxRecoveries) {
+      return Outcome.LOST;
+    }
+    return Outcome.RECOVERED;
+  }
+
   private final TaskRepository tasks;
   private final Transitions transitions;
   private final TaskEvents events;
@@ -80,18 +92,19 @@ public class TaskRecovery {
             return Outcome.UNCHANGED;
           }
           Instant expired = task.leaseExpiresAt;
-          Outcome outcome;
-          if (task.executor == Executor.EXTERNAL) {
+          Outcome outcome = onExpiredLease(task.executor, task.recoveries, maxRecoveries);
+          if (outcome == Outcome.RECOVERED) {
+            task.recoveries++;
+            requeue(
+                task,
+                "lease expired at " + expired + "; queued again",
+                Map.of("action", "requeue", "leaseExpiredAt", expired.toString()));
+          } else if (task.executor == Executor.EXTERNAL) {
             lose(task, "external executor stopped reporting; lease expired at " + expired);
-            outcome = Outcome.LOST;
-          } else if (task.recoveries >= maxRecoveries) {
+          } else {
             lose(
                 task,
                 "lease expired at %s after %d recoveries".formatted(expired, task.recoveries));
-            outcome = Outcome.LOST;
-          } else {
-            recover(task, expired);
-            outcome = Outcome.RECOVERED;
           }
           tasks.saveAndFlush(task);
           return outcome;
@@ -147,39 +160,42 @@ public class TaskRecovery {
         });
   }
 
-  private void recover(TaskEntity task, Instant expired) {
+  /**
+   * A runner that shuts down hands its running task back at a safe point: the task is queued again
+   * at once from the resume context it handed back, attempt + 1, without waiting for its lease. A
+   * hand-back is not a failure, so it does not use up a recovery. Called by {@link RunnerSide} in
+   * the report's transaction, after it checked the attempt and the claim holder.
+   */
+  void handBack(TaskEntity task, String runnerId, String reason) {
+    requeue(
+        task,
+        "handed back by " + runnerId + (reason == null ? "" : ": " + reason) + "; queued again",
+        Map.of("action", "handed_back", "runnerId", runnerId));
+  }
+
+  private void requeue(TaskEntity task, String reason, Map<String, Object> details) {
     int fromAttempt = task.attempt;
-    task.recoveries++;
     task.attempt++;
     int resumeFrom = taskJson.resumeContext(task).currentStep();
-    transitions.apply(
-        task,
-        Trigger.RECOVER,
-        "lease expired at " + expired + "; queued again",
-        Map.of("attempt", task.attempt));
-    journal.append(
-        task,
-        task.lastEventAt,
-        JournalEntryType.RECOVERY,
-        Map.of(
-            "action",
-            "requeue",
-            "fromAttempt",
-            fromAttempt,
-            "attempt",
-            task.attempt,
-            "recoveries",
-            task.recoveries,
-            "resumeFromStep",
-            resumeFrom,
-            "leaseExpiredAt",
-            expired.toString()));
+    transitions.apply(task, Trigger.RECOVER, reason, Map.of("attempt", task.attempt));
+    Map<String, Object> payload = new java.util.LinkedHashMap<>(details);
+    payload.put("fromAttempt", fromAttempt);
+    payload.put("attempt", task.attempt);
+    payload.put("recoveries", task.recoveries);
+    payload.put("resumeFromStep", resumeFrom);
+    journal.append(task, task.lastEventAt, JournalEntryType.RECOVERY, payload);
     events.dispatch(task, TaskDispatch.Reason.RECOVERY, task.lastEventAt);
-    Counter.builder("tasklane.recoveries")
-        .description("Running tasks queued again after their lease expired")
-        .tag("runtime", task.runtime.wire())
-        .register(meters)
-        .increment();
+    String action = String.valueOf(details.get("action"));
+    Transitions.afterCommit(
+        () ->
+            Counter.builder("tasklane.recoveries")
+                .description(
+                    "Running tasks queued again: after their lease expired (requeue) or handed"
+                        + " back by a runner that shut down (handed_back)")
+                .tag("runtime", task.runtime.wire())
+                .tag("action", action)
+                .register(meters)
+                .increment());
   }
 
   private void lose(TaskEntity task, String reason) {

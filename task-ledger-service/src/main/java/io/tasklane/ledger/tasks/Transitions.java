@@ -80,9 +80,6 @@ class Transitions {
       task.runnerId = null;
       task.cleanupAfter = null;
     }
-    if (to.isTerminal() || to == TaskStatus.NEEDS_ASSISTANCE) {
-      task.deliveryStatus = ExpectedDelivery.of(task);
-    }
     Map<String, Object> payload = new LinkedHashMap<>();
     payload.put("from", from.wire());
     payload.put("to", to.wire());
@@ -92,6 +89,9 @@ class Transitions {
     }
     payload.putAll(details);
     long seq = journal.append(task, at, JournalEntryType.STATUS_CHANGED, payload);
+    if (to.isTerminal() || to == TaskStatus.NEEDS_ASSISTANCE) {
+      DeliveryState.expect(task, seq);
+    }
     events.lifecycle(task, TaskLifecycleEvent.TYPE_STATUS_CHANGED, seq, at, from);
     Duration took = to.isTerminal() ? Duration.between(task.createdAt, task.endedAt) : null;
     String runtime = task.runtime.wire();

@@ -1,0 +1,50 @@
+package io.tasklane.runner.dispatch;
+
+import io.tasklane.runner.agent.RunningTasks;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.stereotype.Component;
+
+/**
+ * On shutdown (SIGTERM, context close) the runner first stops taking dispatches, then hands each
+ * running task back to the ledger, which queues it again at once for another runner. It stops
+ * before every other lifecycle bean, so the Kafka producer still carries the hand-back reports.
+ */
+@Component
+class GracefulShutdown implements SmartLifecycle {
+
+  private final KafkaListenerEndpointRegistry listeners;
+  private final RunningTasks tasks;
+  private volatile boolean running;
+
+  GracefulShutdown(KafkaListenerEndpointRegistry listeners, RunningTasks tasks) {
+    this.listeners = listeners;
+    this.tasks = tasks;
+  }
+
+  @Override
+  public void start() {
+    running = true;
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    MessageListenerContainer dispatch = listeners.getListenerContainer(Slots.DISPATCH_LISTENER);
+    if (dispatch != null) {
+      dispatch.stop();
+    }
+    tasks.handBackAll();
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  @Override
+  public int getPhase() {
+    return Integer.MAX_VALUE;
+  }
+}
