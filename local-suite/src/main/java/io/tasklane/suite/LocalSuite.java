@@ -311,7 +311,7 @@ public final class LocalSuite implements Callable<Integer> {
   }
 
   /** The port a service serves its metrics on: the gateway has a management port of its own. */
-  private int metricsPort(String service) {
+  public int metricsPort(String service) {
     if (!service.equals("gateway")) {
       return port(service);
     }
@@ -335,6 +335,10 @@ public final class LocalSuite implements Callable<Integer> {
       case "runner" -> {
         String executor = "--tasklane.runner.models.executor.";
         args.add("--tasklane.runner.ledger-url=http://localhost:" + port("ledger"));
+        // the buckets behind the dashboard's model-round and tool-call percentiles, as in Compose
+        for (String timer : List.of("tasklane.runner.model.round", "tasklane.runner.tool.calls")) {
+          args.add("--management.metrics.distribution.percentiles-histogram." + timer + "=true");
+        }
         if (modelUrl != null) {
           args.add(executor + "provider=openai");
           args.add(executor + "base-url=" + modelUrl);

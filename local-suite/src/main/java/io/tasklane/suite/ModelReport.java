@@ -90,18 +90,28 @@ record ModelReport(List<Role> roles, String unavailable) {
             text.append("\n  ").append(role.detail()).append("; pick one with --model NAME");
           }
         }
-        case "unreachable" ->
-            text.append("Model: NOTHING ANSWERS at ")
-                .append(role.url())
-                .append(" (")
-                .append(role.provider())
-                .append("); every task fails with \"The model could not be reached.\" until it")
-                .append(" does. Either:\n  - start Ollama (ollama serve) and pull the model:")
-                .append(" ollama pull ")
+        case "unreachable" -> {
+          text.append("Model: NOTHING ANSWERS at ")
+              .append(role.url())
+              .append(" (")
+              .append(role.provider())
+              .append("); every task fails with \"The model could not be reached.\" until it")
+              .append(" does. Either:\n");
+          if (role.provider().equals("ollama")) {
+            text.append("  - start Ollama (ollama serve) and pull the model: ollama pull ")
                 .append(role.model())
                 .append(", or\n  - start the suite with --model-url pointing at an")
                 .append(" OpenAI-compatible server, e.g. --model-url http://localhost:8000/v1")
                 .append(" --model NAME");
+          } else {
+            text.append("  - start the server at ")
+                .append(role.url())
+                .append(", or\n  - leave out --model-url to use Ollama (ollama serve, then")
+                .append(" ollama pull ")
+                .append(role.model())
+                .append(")");
+          }
+        }
         default ->
             text.append("Model: ")
                 .append(where)
