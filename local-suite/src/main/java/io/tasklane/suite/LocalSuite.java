@@ -2,6 +2,7 @@ package io.tasklane.suite;
 
 import io.tasklane.contracts.SignedIdentity;
 import io.tasklane.contracts.Topics;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,10 +18,14 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.slf4j.LoggerFactory;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,7 +34,8 @@ import picocli.CommandLine.Option;
 /**
  * The whole suite on one machine without Docker: a real KRaft broker in this process, and the four
  * services as child processes (each from its own jar, so their classpaths stay apart), against a
- * local PostgreSQL.
+ * PostgreSQL server: the one given, the one on localhost:5432, or else one the suite starts itself
+ * with its data under the checkout.
  */
 @Command(
     name = "tasklane-local",
@@ -39,12 +45,42 @@ import picocli.CommandLine.Option;
 public final class LocalSuite implements Callable<Integer> {
 
   private static final String IDENTITY_KEY_ENV = "TASKLANE_IDENTITY_SIGNINGKEY";
+  private static final int LOG_TAIL = 25;
+  private static final Pattern STACK_FRAME = Pattern.compile("^\\s+(at |\\.\\.\\. \\d+ )");
+
+  private static final String LOCAL_SERVER = "jdbc:postgresql://localhost:5432/postgres";
+
+  /** Where the services' databases live. */
+  enum Database {
+    /**
+     * --db-url or TASKLANE_DB_URL when given, else localhost:5432 when it answers, else embedded.
+     */
+    auto,
+    /** A PostgreSQL server the suite starts, its data under --data-dir. */
+    embedded,
+    /** The server at --db-url (default localhost:5432). */
+    server
+  }
+
+  @Option(
+      names = "--db",
+      defaultValue = "auto",
+      description = "auto, embedded or server: ${COMPLETION-CANDIDATES}.")
+  Database database;
 
   @Option(
       names = "--db-url",
-      defaultValue = "${env:TASKLANE_DB_URL:-jdbc:postgresql://localhost:5432/postgres}",
-      description = "Admin JDBC URL of PostgreSQL; service databases are created beside it.")
+      defaultValue = "${env:TASKLANE_DB_URL}",
+      showDefaultValue = CommandLine.Help.Visibility.NEVER,
+      description =
+          "Admin JDBC URL of PostgreSQL (TASKLANE_DB_URL); service databases are created beside"
+              + " it. Default: localhost:5432 when it answers, else the embedded server.")
   String dbUrl;
+
+  @Option(
+      names = "--data-dir",
+      description = "The embedded server's data. Default: local-suite/data/postgres under --home.")
+  Path dataDirectory;
 
   @Option(
       names = "--db-user",
@@ -140,9 +176,11 @@ public final class LocalSuite implements Callable<Integer> {
       description = "Extra property for a service: service:key=value (repeatable).")
   List<String> extraProperties = new ArrayList<>();
 
-  private final List<Process> children = new ArrayList<>();
+  private final Map<String, Process> children = new LinkedHashMap<>();
   private EmbeddedKafkaKraftBroker broker;
+  private EmbeddedDatabase embeddedDatabase;
   private String signingKey;
+  private String modelReport = "";
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new LocalSuite()).execute(args));
@@ -162,6 +200,7 @@ public final class LocalSuite implements Callable<Integer> {
     try {
       key = start();
     } catch (IllegalStateException e) {
+      stop();
       System.err.println(e.getMessage());
       return 2;
     }
@@ -175,6 +214,7 @@ public final class LocalSuite implements Callable<Integer> {
    * of the local tenant.
    */
   public String start() throws Exception {
+    chooseDatabase();
     if (!createDatabases()) {
       throw new IllegalStateException("Tasklane did not start: PostgreSQL is not reachable.");
     }
@@ -187,7 +227,51 @@ public final class LocalSuite implements Callable<Integer> {
     for (String service : services) {
       awaitReady(service, port(service));
     }
+    if (services.contains("runner")) {
+      modelReport = ModelReport.of(port("runner")).describe();
+      System.out.println(modelReport);
+    }
     return key;
+  }
+
+  /**
+   * Decides which PostgreSQL the services use and, for the embedded one, starts it; {@link #dbUrl}
+   * is the admin URL afterwards.
+   */
+  private void chooseDatabase() throws IOException {
+    boolean embedded =
+        switch (database) {
+          case embedded -> true;
+          case server -> false;
+          case auto -> dbUrl == null && !EmbeddedDatabase.listening("localhost", 5432);
+        };
+    if (!embedded) {
+      if (dbUrl == null) {
+        dbUrl = LOCAL_SERVER;
+      }
+      return;
+    }
+    Path data = dataDirectory != null ? dataDirectory : home.resolve("local-suite/data/postgres");
+    System.out.println("Starting the embedded PostgreSQL (data: " + data + ") ...");
+    embeddedDatabase = EmbeddedDatabase.start(data, logs().resolve("postgres.log"));
+    dbUrl = embeddedDatabase.adminUrl();
+    dbUser = "postgres";
+    dbPassword = "";
+    System.out.println("PostgreSQL is ready at " + dbUrl);
+  }
+
+  /** What the start-up said about the runner's model endpoints (empty without a runner). */
+  public String modelReport() {
+    return modelReport;
+  }
+
+  /** The admin JDBC URL of the PostgreSQL in use, once started. */
+  public String databaseUrl() {
+    return dbUrl;
+  }
+
+  private Path logs() {
+    return home.resolve("local-suite/target/logs");
   }
 
   /**
@@ -227,7 +311,7 @@ public final class LocalSuite implements Callable<Integer> {
   }
 
   /** The port a service serves its metrics on: the gateway has a management port of its own. */
-  private int metricsPort(String service) {
+  public int metricsPort(String service) {
     if (!service.equals("gateway")) {
       return port(service);
     }
@@ -251,6 +335,10 @@ public final class LocalSuite implements Callable<Integer> {
       case "runner" -> {
         String executor = "--tasklane.runner.models.executor.";
         args.add("--tasklane.runner.ledger-url=http://localhost:" + port("ledger"));
+        // the buckets behind the dashboard's model-round and tool-call percentiles, as in Compose
+        for (String timer : List.of("tasklane.runner.model.round", "tasklane.runner.tool.calls")) {
+          args.add("--management.metrics.distribution.percentiles-histogram." + timer + "=true");
+        }
         if (modelUrl != null) {
           args.add(executor + "provider=openai");
           args.add(executor + "base-url=" + modelUrl);
@@ -328,7 +416,7 @@ public final class LocalSuite implements Callable<Integer> {
 
   private void start(String service, List<String> args) throws Exception {
     Path jar = jarOf(service);
-    Path logs = home.resolve("local-suite/target/logs");
+    Path logs = logs();
     Files.createDirectories(logs);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -341,7 +429,7 @@ public final class LocalSuite implements Callable<Integer> {
             .redirectOutput(logs.resolve(service + ".log").toFile());
     builder.environment().put(IDENTITY_KEY_ENV, signingKey);
     Process process = builder.start();
-    children.add(process);
+    children.put(service, process);
     System.out.println("Started " + service + " (logs: " + logs.resolve(service + ".log") + ")");
   }
 
@@ -378,13 +466,42 @@ public final class LocalSuite implements Callable<Integer> {
       } catch (Exception e) {
         // not listening yet
       }
-      if (children.stream().anyMatch(p -> !p.isAlive())) {
-        throw new IllegalStateException(
-            service + " exited during start-up; see local-suite/target/logs/" + service + ".log");
+      for (var child : children.entrySet()) {
+        if (!child.getValue().isAlive()) {
+          throw new IllegalStateException(exitedDuringStartUp(child.getKey()));
+        }
       }
       Thread.sleep(500);
     }
     throw new IllegalStateException(service + " did not become ready within 3 minutes");
+  }
+
+  /**
+   * Which service stopped, how, and the end of its log without stack frames: the error and its
+   * causes, where the reason usually is.
+   */
+  private String exitedDuringStartUp(String service) {
+    Path log = logs().resolve(service + ".log");
+    StringBuilder message =
+        new StringBuilder(
+            service
+                + " exited during start-up (exit code "
+                + children.get(service).exitValue()
+                + "). The end of "
+                + log
+                + ":\n");
+    try {
+      List<String> lines =
+          Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+              .filter(line -> !STACK_FRAME.matcher(line).find())
+              .toList();
+      for (String line : lines.subList(Math.max(0, lines.size() - LOG_TAIL), lines.size())) {
+        message.append("  | ").append(line).append('\n');
+      }
+    } catch (IOException | RuntimeException e) {
+      message.append("  (the log cannot be read: ").append(e.getMessage()).append(")\n");
+    }
+    return message.toString();
   }
 
   private void printWelcome(String key) {
@@ -410,12 +527,15 @@ public final class LocalSuite implements Callable<Integer> {
     System.out.println("Press Ctrl-C to stop.");
   }
 
-  /** Stops the services, then the broker. */
-  public void stop() {
-    for (Process child : children) {
+  /** Stops the services, then the broker, then the embedded database. */
+  public synchronized void stop() {
+    if (broker != null) {
+      silenceBroker();
+    }
+    for (Process child : children.values()) {
       child.destroy();
     }
-    for (Process child : children) {
+    for (Process child : children.values()) {
       try {
         if (!child.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
           child.destroyForcibly();
@@ -425,11 +545,41 @@ public final class LocalSuite implements Callable<Integer> {
       }
     }
     if (broker != null) {
-      broker.destroy();
+      stopBrokerQuietly();
     }
+    if (embeddedDatabase != null) {
+      try {
+        embeddedDatabase.close();
+      } catch (IOException e) {
+        System.err.println("The embedded PostgreSQL did not stop cleanly: " + e.getMessage());
+      }
+    }
+    boolean started = !children.isEmpty() || broker != null || embeddedDatabase != null;
     children.clear();
     broker = null;
-    System.out.println("Tasklane stopped.");
+    embeddedDatabase = null;
+    if (started) {
+      System.out.println("Tasklane stopped.");
+    }
+  }
+
+  private void stopBrokerQuietly() {
+    try {
+      broker.destroy();
+    } catch (RuntimeException e) {
+      System.err.println("The Kafka broker did not stop cleanly: " + e);
+    }
+  }
+
+  /**
+   * A broker being stopped complains at length (its partitions, its coordinators, its temporary
+   * directories going away under it); the suite stops it on purpose, so none of that is news.
+   */
+  private static void silenceBroker() {
+    var context = (ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory();
+    for (String name : List.of("org.apache.kafka", "kafka", "state.change.logger")) {
+      context.getLogger(name).setLevel(ch.qos.logback.classic.Level.OFF);
+    }
   }
 
   private static String withDatabase(String url, String database) {

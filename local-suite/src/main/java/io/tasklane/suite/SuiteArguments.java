@@ -53,6 +53,11 @@ public final class SuiteArguments {
     return add("--db-url", url, "--db-user", user, "--db-password", password);
   }
 
+  /** The embedded PostgreSQL, its data in {@code dataDirectory}. */
+  public SuiteArguments embeddedDatabase(Path dataDirectory) {
+    return add("--db", "embedded", "--data-dir", dataDirectory.toString());
+  }
+
   public SuiteArguments databases(String ledger, String notifier) {
     return add("--ledger-db", ledger, "--notifier-db", notifier);
   }

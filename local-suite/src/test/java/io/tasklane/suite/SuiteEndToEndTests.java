@@ -15,14 +15,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,6 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
  * service from its own jar), driven through the gateway the way a client drives it. The model is
  * the scripted model server and Telegram is the fake Bot API, both over real HTTP.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SuiteEndToEndTests {
 
   static final String ACME_KEY = "tl_e2e_acme_writer";
@@ -358,6 +367,118 @@ class SuiteEndToEndTests {
         .isEqualTo(404);
     assertThat(get(ACME_KEY, "/api/v1/tasks/" + taskId, 200).get("status").asString())
         .isEqualTo("queued");
+  }
+
+  @Test
+  void theApiDocumentNamesEveryOperationOnceWithASummaryAndItsProblemsAndIsWrittenForTheLint()
+      throws Exception {
+    var response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(gateway + "/v3/api-docs")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode document = JSON.readTree(response.body());
+
+    List<String> operationIds = new ArrayList<>();
+    for (var path : document.get("paths").properties()) {
+      assertThat(path.getKey()).startsWith("/api/v1/");
+      for (var operation : path.getValue().properties()) {
+        String name = operation.getKey().toUpperCase() + " " + path.getKey();
+        JsonNode described = operation.getValue();
+        assertThat(described.path("summary").asString("")).as(name).isNotBlank();
+        operationIds.add(described.path("operationId").asString(""));
+        JsonNode responses = described.get("responses");
+        assertThat(responses.propertyNames()).as(name).contains("400", "401", "403", "429");
+        assertThat(responses.propertyNames())
+            .as(name)
+            .anySatisfy(status -> assertThat(status).startsWith("2"));
+        for (var problem : responses.properties()) {
+          if (problem.getKey().startsWith("4")) {
+            assertThat(problem.getValue().at("/content/application~1problem+json/schema/$ref"))
+                .as(name + " " + problem.getKey())
+                .hasToString("\"#/components/schemas/Problem\"");
+          }
+        }
+      }
+    }
+    assertThat(operationIds).doesNotContain("").doesNotHaveDuplicates().hasSizeGreaterThan(25);
+
+    // .ci/run lints this file with Redocly's recommended rules.
+    Path written = Path.of("target/openapi/tasklane-api.json");
+    Files.createDirectories(written.getParent());
+    Files.writeString(written, response.body());
+  }
+
+  /**
+   * Runs last, when the other tests have driven tasks, deliveries and retries through: a real
+   * Prometheus scrapes the four services with the repository's alert rules loaded, and every
+   * dashboard query and alert expression is evaluated through its HTTP API.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void aRealPrometheusScrapesEveryServiceAndAnswersEveryDashboardQueryAndAlertRule(
+      @TempDir Path work) throws Exception {
+    var binary = RealPrometheus.binary();
+    if (binary.isEmpty()) {
+      assertThat(System.getenv("CI")).as("prometheus must be installed on CI").isNull();
+      Assumptions.abort("prometheus is not installed (apt-get install prometheus)");
+    }
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    for (String service : List.of("gateway", "ledger", "runner", "notifier")) {
+      ports.put(service, suite.metricsPort(service));
+    }
+    Path ops = Path.of("../ops");
+    try (var prometheus =
+        RealPrometheus.start(binary.get(), work, ports, ops.resolve("prometheus/alerts.yml"))) {
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofSeconds(1))
+          .untilAsserted(
+              () -> {
+                assertThat(prometheus.alive()).as("prometheus is running").isTrue();
+                JsonNode up = prometheus.query("up{job=~\"tasklane-.*\"} == 1").get("result");
+                assertThat(up).hasSize(4);
+                JsonNode scrapes =
+                    prometheus.query("count_over_time(up{job=\"tasklane-ledger\"}[1m])");
+                assertThat(scrapes.at("/result/0/value/1").asDouble(0))
+                    .as("scrapes of the ledger")
+                    .isGreaterThanOrEqualTo(3);
+              });
+
+      List<String> expressions = new ArrayList<>(DashboardQueries.of(ops));
+      expressions.addAll(DashboardQueries.alertExpressions(ops));
+      for (String expression : expressions) {
+        assertThat(prometheus.query(DashboardQueries.asInstantQuery(expression)).get("resultType"))
+            .as(expression)
+            .isNotNull();
+      }
+
+      List<String> absent = new ArrayList<>();
+      for (String metric : DashboardQueries.metricNames(expressions)) {
+        if (prometheus.query("group(" + metric + ")").get("result").isEmpty()) {
+          absent.add(metric);
+        }
+      }
+      assertThat(absent)
+          .as("meters no scrape has seen (only-on-incident ones are listed in DashboardQueries)")
+          .isSubsetOf(DashboardQueries.ONLY_ON_INCIDENT);
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                JsonNode groups = prometheus.get("/api/v1/rules").get("groups");
+                List<JsonNode> rules = new ArrayList<>();
+                groups.forEach(g -> g.get("rules").forEach(rules::add));
+                assertThat(rules).hasSize(DashboardQueries.alertExpressions(ops).size());
+                assertThat(rules)
+                    .allSatisfy(
+                        rule ->
+                            assertThat(rule.get("health").asString())
+                                .as(rule.get("name").asString() + ": " + rule.path("lastError"))
+                                .isEqualTo("ok"));
+              });
+    }
   }
 
   private void registerChannels(String session) throws Exception {

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -69,12 +70,16 @@ class ApiDocs {
     for (JsonNode spec : specs) {
       spec.path("paths")
           .properties()
-          .forEach(entry -> paths.set(entry.getKey(), withoutIdentityHeaders(entry.getValue())));
+          .forEach(
+              entry ->
+                  paths.set(
+                      entry.getKey(), withProblems(withoutIdentityHeaders(entry.getValue()))));
       spec.path("components")
           .path("schemas")
           .properties()
           .forEach(entry -> schemas.set(entry.getKey(), entry.getValue()));
     }
+    schemas.set("Problem", problemSchema());
     ObjectNode security = components.putObject("securitySchemes");
     security.putObject("bearerAuth").put("type", "http").put("scheme", "bearer");
     security
@@ -86,6 +91,83 @@ class ApiDocs {
     requirements.addObject().putArray("bearerAuth");
     requirements.addObject().putArray("apiKeyHeader");
     return merged;
+  }
+
+  /**
+   * What the gateway itself answers before any backend sees the request, as problems: a malformed
+   * request, a missing or unknown key, a key without the scope, too many requests, a body over the
+   * limit.
+   */
+  private static final Map<String, String> GATEWAY_PROBLEMS =
+      Map.of(
+          "400", "A malformed request (headers, path, query or body)",
+          "401", "No API key, or one the gateway does not know",
+          "403", "The API key lacks the scope this operation needs",
+          "429", "Too many requests; retry after the seconds in Retry-After");
+
+  private static final String BODY_TOO_LARGE = "413";
+
+  /**
+   * Every operation gets the gateway's own problems, and every 4xx response (a backend's too) the
+   * problem body it is sent with: springdoc gives a described error the operation's own body.
+   */
+  private JsonNode withProblems(JsonNode pathItem) {
+    if (!(pathItem instanceof ObjectNode item)) {
+      return pathItem;
+    }
+    item.properties()
+        .forEach(
+            entry -> {
+              if (!(entry.getValue() instanceof ObjectNode operation)) {
+                return;
+              }
+              ObjectNode responses =
+                  operation.path("responses") instanceof ObjectNode existing
+                      ? existing
+                      : operation.putObject("responses");
+              GATEWAY_PROBLEMS.forEach(
+                  (status, description) -> {
+                    if (!responses.has(status)) {
+                      responses.putObject(status).put("description", description);
+                    }
+                  });
+              if (operation.has("requestBody") && !responses.has(BODY_TOO_LARGE)) {
+                responses
+                    .putObject(BODY_TOO_LARGE)
+                    .put("description", "The request body is larger than the gateway accepts");
+              }
+              responses
+                  .properties()
+                  .forEach(
+                      response -> {
+                        if (response.getKey().startsWith("4")
+                            && response.getValue() instanceof ObjectNode described) {
+                          described
+                              .putObject("content")
+                              .putObject(MediaType.APPLICATION_PROBLEM_JSON_VALUE)
+                              .putObject("schema")
+                              .put("$ref", "#/components/schemas/Problem");
+                        }
+                      });
+            });
+    return item;
+  }
+
+  /** RFC 9457 problem details, with the stable type URIs the services use. */
+  private ObjectNode problemSchema() {
+    ObjectNode problem = json.createObjectNode();
+    problem.put("type", "object");
+    problem.put(
+        "description",
+        "An RFC 9457 problem. `type` is stable: https://tasklane.io/problems/<slug>.");
+    ObjectNode properties = problem.putObject("properties");
+    properties.putObject("type").put("type", "string").put("format", "uri");
+    properties.putObject("title").put("type", "string");
+    properties.putObject("status").put("type", "integer");
+    properties.putObject("detail").put("type", "string");
+    properties.putObject("instance").put("type", "string");
+    problem.putArray("required").add("type").add("title").add("status");
+    return problem;
   }
 
   /** The gateway sets the identity headers itself; clients never send them. */

@@ -2,6 +2,7 @@ package io.tasklane.notifier.inbox;
 
 import static io.tasklane.notifier.ApiProblems.TENANT_HEADER;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.tasklane.notifier.NotifierProperties;
 import java.util.List;
 import org.springframework.http.MediaType;
@@ -28,6 +29,9 @@ class InboxController {
   }
 
   @GetMapping
+  @Operation(
+      operationId = "listSessionMessages",
+      summary = "Messages for a session after a message id, oldest first")
   MessagePage page(
       @RequestHeader(TENANT_HEADER) String tenant,
       @PathVariable String sessionKey,
@@ -44,6 +48,9 @@ class InboxController {
 
   /** Live messages; {@code Last-Event-ID} (or {@code after}) replays what the client missed. */
   @GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  @Operation(
+      operationId = "streamSessionMessages",
+      summary = "Live messages for a session; Last-Event-ID (or after) replays what was missed")
   SseEmitter stream(
       @RequestHeader(TENANT_HEADER) String tenant,
       @PathVariable String sessionKey,

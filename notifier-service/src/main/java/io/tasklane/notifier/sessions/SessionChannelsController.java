@@ -2,6 +2,8 @@ package io.tasklane.notifier.sessions;
 
 import static io.tasklane.notifier.ApiProblems.TENANT_HEADER;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -26,6 +28,9 @@ class SessionChannelsController {
 
   @PostMapping
   @ResponseStatus(HttpStatus.CREATED)
+  @Operation(
+      operationId = "registerSessionChannel",
+      summary = "Register a channel (webhook or Telegram) that hears about the session's tasks")
   ChannelView register(
       @RequestHeader(TENANT_HEADER) String tenant,
       @PathVariable String sessionKey,
@@ -34,6 +39,9 @@ class SessionChannelsController {
   }
 
   @GetMapping
+  @Operation(
+      operationId = "listSessionChannels",
+      summary = "List the channels registered for a session")
   List<ChannelView> list(
       @RequestHeader(TENANT_HEADER) String tenant, @PathVariable String sessionKey) {
     return channels.list(tenant, sessionKey);
@@ -41,6 +49,11 @@ class SessionChannelsController {
 
   @DeleteMapping("/{type}")
   @ResponseStatus(HttpStatus.NO_CONTENT)
+  @Operation(
+      operationId = "removeSessionChannel",
+      summary = "Remove a session's channel of one type")
+  @ApiResponse(responseCode = "204", description = "The channel is removed")
+  @ApiResponse(responseCode = "404", description = "The session has no channel of this type")
   void remove(
       @RequestHeader(TENANT_HEADER) String tenant,
       @PathVariable String sessionKey,

@@ -24,7 +24,9 @@ class AuditController {
   }
 
   @GetMapping(path = "/api/v1/audit", produces = MediaType.APPLICATION_JSON_VALUE)
-  @Operation(summary = "Stale, lost, undelivered and inconsistent tasks and flows of the tenant")
+  @Operation(
+      operationId = "auditTenant",
+      summary = "Stale, lost, undelivered and inconsistent tasks and flows of the tenant")
   AuditReport audit(
       @RequestHeader(Tenants.HEADER) String tenant,
       @RequestParam(required = false) Severity severity,

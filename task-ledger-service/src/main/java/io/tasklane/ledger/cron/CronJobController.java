@@ -1,6 +1,7 @@
 package io.tasklane.ledger.cron;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tasklane.ledger.api.Tenants;
 import jakarta.validation.Valid;
@@ -31,7 +32,7 @@ class CronJobController {
   }
 
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-  @Operation(summary = "Define a cron job")
+  @Operation(operationId = "createCronJob", summary = "Define a cron job")
   ResponseEntity<CronJobView> create(
       @RequestHeader(Tenants.HEADER) String tenant, @Valid @RequestBody CronJobRequest request) {
     CronJobView job = jobs.create(tenant, request);
@@ -39,19 +40,25 @@ class CronJobController {
   }
 
   @GetMapping
-  @Operation(summary = "List cron jobs by name")
+  @Operation(operationId = "listCronJobs", summary = "List cron jobs by name")
   List<CronJobView> list(@RequestHeader(Tenants.HEADER) String tenant) {
     return jobs.list(tenant);
   }
 
   @GetMapping("/{id}")
-  @Operation(summary = "Show a cron job with its next and last firing")
+  @Operation(operationId = "getCronJob", summary = "Show a cron job with its next and last firing")
+  @ApiResponse(responseCode = "200", description = "The cron job")
+  @ApiResponse(responseCode = "404", description = "No cron job with this id for the tenant")
   CronJobView show(@RequestHeader(Tenants.HEADER) String tenant, @PathVariable UUID id) {
     return jobs.get(tenant, id);
   }
 
   @PutMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
-  @Operation(summary = "Replace a cron job's definition; it is scheduled again from now")
+  @Operation(
+      operationId = "replaceCronJob",
+      summary = "Replace a cron job's definition; it is scheduled again from now")
+  @ApiResponse(responseCode = "200", description = "The cron job as replaced")
+  @ApiResponse(responseCode = "404", description = "No cron job with this id for the tenant")
   CronJobView update(
       @RequestHeader(Tenants.HEADER) String tenant,
       @PathVariable UUID id,
@@ -60,19 +67,29 @@ class CronJobController {
   }
 
   @PostMapping("/{id}/enable")
-  @Operation(summary = "Enable a cron job; its next firing is computed from now")
+  @Operation(
+      operationId = "enableCronJob",
+      summary = "Enable a cron job; its next firing is computed from now")
+  @ApiResponse(responseCode = "200", description = "The cron job, enabled")
+  @ApiResponse(responseCode = "404", description = "No cron job with this id for the tenant")
   CronJobView enable(@RequestHeader(Tenants.HEADER) String tenant, @PathVariable UUID id) {
     return jobs.setEnabled(tenant, id, true);
   }
 
   @PostMapping("/{id}/disable")
-  @Operation(summary = "Disable a cron job; it keeps its definition and history")
+  @Operation(
+      operationId = "disableCronJob",
+      summary = "Disable a cron job; it keeps its definition and history")
+  @ApiResponse(responseCode = "200", description = "The cron job, disabled")
+  @ApiResponse(responseCode = "404", description = "No cron job with this id for the tenant")
   CronJobView disable(@RequestHeader(Tenants.HEADER) String tenant, @PathVariable UUID id) {
     return jobs.setEnabled(tenant, id, false);
   }
 
   @DeleteMapping("/{id}")
-  @Operation(summary = "Delete a cron job; tasks it created stay")
+  @Operation(operationId = "deleteCronJob", summary = "Delete a cron job; tasks it created stay")
+  @ApiResponse(responseCode = "204", description = "The cron job is deleted")
+  @ApiResponse(responseCode = "404", description = "No cron job with this id for the tenant")
   ResponseEntity<Void> delete(@RequestHeader(Tenants.HEADER) String tenant, @PathVariable UUID id) {
     jobs.delete(tenant, id);
     return ResponseEntity.noContent().build();

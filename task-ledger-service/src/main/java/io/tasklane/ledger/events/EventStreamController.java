@@ -1,6 +1,7 @@
 package io.tasklane.ledger.events;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tasklane.ledger.api.Tenants;
 import io.tasklane.ledger.tasks.TaskLedger;
@@ -30,7 +31,9 @@ class EventStreamController {
   }
 
   @GetMapping(path = "/api/v1/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  @Operation(summary = "Every lifecycle event of the tenant; without a cursor, from now on")
+  @Operation(
+      operationId = "streamTenantEvents",
+      summary = "Every lifecycle event of the tenant; without a cursor, from now on")
   SseEmitter tenantEvents(
       @RequestHeader(Tenants.HEADER) String tenant,
       @RequestHeader(name = "Last-Event-ID", required = false) Long lastEventId,
@@ -40,7 +43,13 @@ class EventStreamController {
   }
 
   @GetMapping(path = "/api/v1/tasks/{taskId}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  @Operation(summary = "Lifecycle events of one task; without a cursor, its whole history")
+  @Operation(
+      operationId = "streamTaskEvents",
+      summary = "Lifecycle events of one task; without a cursor, its whole history")
+  @ApiResponse(responseCode = "200", description = "Server-sent events of the task")
+  @ApiResponse(
+      responseCode = "404",
+      description = "No task with this id (or lookup) for the tenant")
   SseEmitter taskEvents(
       @RequestHeader(Tenants.HEADER) String tenant,
       @PathVariable UUID taskId,

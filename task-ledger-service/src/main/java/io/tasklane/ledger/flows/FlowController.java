@@ -1,6 +1,7 @@
 package io.tasklane.ledger.flows;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tasklane.contracts.FlowStatus;
 import io.tasklane.ledger.api.InvalidRequestException;
@@ -33,7 +34,9 @@ class FlowController {
   }
 
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-  @Operation(summary = "Record a flow; tasks link to it with parentFlowId")
+  @Operation(
+      operationId = "createFlow",
+      summary = "Record a flow; tasks link to it with parentFlowId")
   ResponseEntity<FlowView> create(
       @RequestHeader(Tenants.HEADER) String tenant,
       @Valid @RequestBody FlowRequests.Create request) {
@@ -44,7 +47,7 @@ class FlowController {
   }
 
   @GetMapping
-  @Operation(summary = "List flows, newest first")
+  @Operation(operationId = "listFlows", summary = "List flows, newest first")
   List<FlowView> list(
       @RequestHeader(Tenants.HEADER) String tenant,
       @RequestParam(required = false) FlowStatus status,
@@ -53,7 +56,11 @@ class FlowController {
   }
 
   @GetMapping("/{flowId}")
-  @Operation(summary = "Show a flow with its linked tasks and a count of them by status")
+  @Operation(
+      operationId = "getFlow",
+      summary = "Show a flow with its linked tasks and a count of them by status")
+  @ApiResponse(responseCode = "200", description = "The flow with its tasks")
+  @ApiResponse(responseCode = "404", description = "No flow with this id for the tenant")
   ResponseEntity<FlowDetail> show(
       @RequestHeader(Tenants.HEADER) String tenant, @PathVariable UUID flowId) {
     FlowDetail detail = flows.detail(tenant, flowId);
@@ -61,7 +68,14 @@ class FlowController {
   }
 
   @PatchMapping(path = "/{flowId}", consumes = MediaType.APPLICATION_JSON_VALUE)
-  @Operation(summary = "Change currentStep or state at the revision given in If-Match")
+  @Operation(
+      operationId = "updateFlow",
+      summary = "Change currentStep or state at the revision given in If-Match")
+  @ApiResponse(responseCode = "200", description = "The flow at its new revision")
+  @ApiResponse(responseCode = "404", description = "No flow with this id for the tenant")
+  @ApiResponse(
+      responseCode = "409",
+      description = "The flow is cancelled, or the revision in If-Match is not the current one")
   ResponseEntity<FlowView> update(
       @RequestHeader(Tenants.HEADER) String tenant,
       @RequestHeader(name = "If-Match", required = false) String ifMatch,
@@ -74,7 +88,13 @@ class FlowController {
 
   @PostMapping("/{flowId}/cancel")
   @Operation(
+      operationId = "cancelFlow",
       summary = "Cancel a flow: its active tasks are cancelled and it refuses new ones (sticky)")
+  @ApiResponse(responseCode = "200", description = "The flow, cancelled")
+  @ApiResponse(responseCode = "404", description = "No flow with this id for the tenant")
+  @ApiResponse(
+      responseCode = "409",
+      description = "The revision in If-Match is not the current one")
   ResponseEntity<FlowView> cancel(
       @RequestHeader(Tenants.HEADER) String tenant,
       @RequestHeader(name = "If-Match", required = false) String ifMatch,

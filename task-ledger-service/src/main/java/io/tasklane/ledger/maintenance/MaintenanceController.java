@@ -21,6 +21,7 @@ class MaintenanceController {
 
   @PostMapping(path = "/api/v1/maintenance", produces = MediaType.APPLICATION_JSON_VALUE)
   @Operation(
+      operationId = "runMaintenance",
       summary =
           "Reconcile, recover, stamp cleanupAfter and prune the tenant's records: a preview unless"
               + " apply=true")

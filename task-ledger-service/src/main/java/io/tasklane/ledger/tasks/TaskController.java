@@ -1,6 +1,7 @@
 package io.tasklane.ledger.tasks;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tasklane.contracts.NotifyPolicy;
 import io.tasklane.contracts.Runtime;
@@ -45,8 +46,17 @@ class TaskController {
 
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   @Operation(
+      operationId = "createTask",
       summary =
           "Record a detached run (201), or return the earlier one for a repeated Idempotency-Key (200)")
+  @ApiResponse(responseCode = "201", description = "The task, recorded now")
+  @ApiResponse(
+      responseCode = "200",
+      description = "The task recorded earlier under the same Idempotency-Key")
+  @ApiResponse(
+      responseCode = "409",
+      description = "The Idempotency-Key was used before with a different request")
+  @ApiResponse(responseCode = "413", description = "The request is larger than the ledger accepts")
   ResponseEntity<TaskView> create(
       @RequestHeader(Tenants.HEADER) String tenant,
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
@@ -60,7 +70,9 @@ class TaskController {
   }
 
   @GetMapping
-  @Operation(summary = "List tasks, newest first, with keyset pagination")
+  @Operation(
+      operationId = "listTasks",
+      summary = "List tasks, newest first, with keyset pagination")
   TaskPage list(
       @RequestHeader(Tenants.HEADER) String tenant,
       @RequestParam(name = "status", required = false) List<TaskStatus> statuses,
@@ -75,13 +87,26 @@ class TaskController {
   }
 
   @GetMapping("/{lookup}")
-  @Operation(summary = "Show a task by task id, run id, child session key or requester session key")
+  @Operation(
+      operationId = "getTask",
+      summary = "Show a task by task id, run id, child session key or requester session key")
+  @ApiResponse(responseCode = "200", description = "The task")
+  @ApiResponse(
+      responseCode = "404",
+      description = "No task with this id (or lookup) for the tenant")
+  @ApiResponse(
+      responseCode = "409",
+      description = "The lookup matches more than one task (ambiguous-lookup)")
   TaskView show(@RequestHeader(Tenants.HEADER) String tenant, @PathVariable String lookup) {
     return ledger.lookup(tenant, lookup);
   }
 
   @GetMapping("/{taskId}/journal")
-  @Operation(summary = "Journal entries after a sequence number")
+  @Operation(operationId = "getTaskJournal", summary = "Journal entries after a sequence number")
+  @ApiResponse(responseCode = "200", description = "Journal entries")
+  @ApiResponse(
+      responseCode = "404",
+      description = "No task with this id (or lookup) for the tenant")
   JournalPage journal(
       @RequestHeader(Tenants.HEADER) String tenant,
       @PathVariable UUID taskId,
@@ -91,7 +116,16 @@ class TaskController {
   }
 
   @PostMapping("/{taskId}/cancel")
-  @Operation(summary = "Cancel a task that has not ended, and the tasks it spawned that are active")
+  @Operation(
+      operationId = "cancelTask",
+      summary = "Cancel a task that has not ended, and the tasks it spawned that are active")
+  @ApiResponse(responseCode = "200", description = "The task, cancelled")
+  @ApiResponse(
+      responseCode = "404",
+      description = "No task with this id (or lookup) for the tenant")
+  @ApiResponse(
+      responseCode = "409",
+      description = "The task is in a state that does not allow it (invalid-transition)")
   TaskView cancel(
       @RequestHeader(Tenants.HEADER) String tenant,
       @PathVariable UUID taskId,
@@ -100,7 +134,17 @@ class TaskController {
   }
 
   @PostMapping("/{taskId}/pause")
-  @Operation(summary = "Pause a queued task now, or a running one at its next safe point (202)")
+  @Operation(
+      operationId = "pauseTask",
+      summary = "Pause a queued task now, or a running one at its next safe point (202)")
+  @ApiResponse(responseCode = "200", description = "The task, paused")
+  @ApiResponse(responseCode = "202", description = "The task; it pauses at its next safe point")
+  @ApiResponse(
+      responseCode = "404",
+      description = "No task with this id (or lookup) for the tenant")
+  @ApiResponse(
+      responseCode = "409",
+      description = "The task is in a state that does not allow it (invalid-transition)")
   ResponseEntity<TaskView> pause(
       @RequestHeader(Tenants.HEADER) String tenant, @PathVariable UUID taskId) {
     TaskView task = ledger.pause(tenant, taskId);
@@ -110,7 +154,16 @@ class TaskController {
   }
 
   @PostMapping("/{taskId}/resume")
-  @Operation(summary = "Queue a paused or needs_assistance task again, optionally with guidance")
+  @Operation(
+      operationId = "resumeTask",
+      summary = "Queue a paused or needs_assistance task again, optionally with guidance")
+  @ApiResponse(responseCode = "200", description = "The task, queued again")
+  @ApiResponse(
+      responseCode = "404",
+      description = "No task with this id (or lookup) for the tenant")
+  @ApiResponse(
+      responseCode = "409",
+      description = "The task is in a state that does not allow it (invalid-transition)")
   TaskView resume(
       @RequestHeader(Tenants.HEADER) String tenant,
       @PathVariable UUID taskId,
@@ -119,13 +172,28 @@ class TaskController {
   }
 
   @PostMapping("/{taskId}/retry")
-  @Operation(summary = "Run a failed, timed_out, cancelled or lost task again (attempt + 1)")
+  @Operation(
+      operationId = "retryTask",
+      summary = "Run a failed, timed_out, cancelled or lost task again (attempt + 1)")
+  @ApiResponse(responseCode = "200", description = "The task, queued for its next attempt")
+  @ApiResponse(
+      responseCode = "404",
+      description = "No task with this id (or lookup) for the tenant")
+  @ApiResponse(
+      responseCode = "409",
+      description = "The task is in a state that does not allow it (invalid-transition)")
   TaskView retry(@RequestHeader(Tenants.HEADER) String tenant, @PathVariable UUID taskId) {
     return ledger.retry(tenant, taskId);
   }
 
   @PutMapping(path = "/{taskId}/notify-policy", consumes = MediaType.APPLICATION_JSON_VALUE)
-  @Operation(summary = "Change which events reach the requester session")
+  @Operation(
+      operationId = "changeTaskNotifyPolicy",
+      summary = "Change which events reach the requester session")
+  @ApiResponse(responseCode = "200", description = "The task with its new notify policy")
+  @ApiResponse(
+      responseCode = "404",
+      description = "No task with this id (or lookup) for the tenant")
   TaskView notifyPolicy(
       @RequestHeader(Tenants.HEADER) String tenant,
       @PathVariable UUID taskId,

@@ -26,8 +26,9 @@ import tools.jackson.core.JacksonException;
 /**
  * A model server for tests that speaks the real wire formats: OpenAI {@code POST
  * /v1/chat/completions} (non-streaming) and Ollama {@code POST /api/chat} (non-streaming), tool
- * calls included. Each model name has its own {@link Script}, so one test can play a good executor
- * next to a fooled or strict verifier. Every request is recorded.
+ * calls included, and the model listings {@code GET /v1/models} and {@code GET /api/tags} (the
+ * scripted models). Each model name has its own {@link Script}, so one test can play a good
+ * executor next to a fooled or strict verifier. Every request is recorded.
  *
  * <p>Malformed tool arguments travel as the OpenAI format carries them, a string; in the Ollama
  * format, where arguments are an object, they are sent as a JSON string instead of an object.
@@ -96,7 +97,13 @@ public final class ScriptedModelServer implements AutoCloseable {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       if (!"POST".equals(exchange.getRequestMethod())) {
-        send(exchange, 200, "text/plain", "scripted model server");
+        if (path.equals("/api/tags")) {
+          send(exchange, 200, "application/json", ollamaTags());
+        } else if (path.equals("/v1/models")) {
+          send(exchange, 200, "application/json", openAiModels());
+        } else {
+          send(exchange, 200, "text/plain", "scripted model server");
+        }
         return;
       }
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
@@ -170,6 +177,24 @@ public final class ScriptedModelServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** The scripted models, as Ollama lists what it has pulled. */
+  private String ollamaTags() {
+    List<Map<String, Object>> models = new ArrayList<>();
+    for (String name : scripts.keySet()) {
+      models.add(Map.of("name", name, "model", name));
+    }
+    return WireJson.write(Map.of("models", models));
+  }
+
+  /** The scripted models, as an OpenAI-compatible server lists what it serves. */
+  private String openAiModels() {
+    List<Map<String, Object>> models = new ArrayList<>();
+    for (String name : scripts.keySet()) {
+      models.add(Map.of("id", name, "object", "model", "owned_by", "scripted"));
+    }
+    return WireJson.write(Map.of("object", "list", "data", models));
   }
 
   private static void send(HttpExchange exchange, int status, String type, String body)
