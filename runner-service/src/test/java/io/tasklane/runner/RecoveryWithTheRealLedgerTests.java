@@ -2,6 +2,7 @@ package io.tasklane.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tasklane.runner.dispatch.DispatchListener;
 import io.tasklane.runner.support.RealLedgerTest;
 import io.tasklane.testsupport.TestKafka;
 import io.tasklane.testsupport.model.Reply;
@@ -21,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -34,12 +34,12 @@ class RecoveryWithTheRealLedgerTests extends RealLedgerTest {
   /** The old defaults (lease 60 s, grace 30 s, a 30 s pass) took about 110 s to recover. */
   private static final Duration WELL_UNDER_A_MINUTE = Duration.ofSeconds(40);
 
-  @Autowired KafkaListenerEndpointRegistry listeners;
+  @Autowired DispatchListener dispatch;
   private Process child;
 
   @BeforeEach
   void usualRunnerTakesNoDispatches() {
-    listeners.getListenerContainer("tasklane-dispatch").stop();
+    dispatch.stop();
   }
 
   @AfterEach
@@ -47,7 +47,6 @@ class RecoveryWithTheRealLedgerTests extends RealLedgerTest {
     if (child != null) {
       child.destroyForcibly();
     }
-    var dispatch = listeners.getListenerContainer("tasklane-dispatch");
     if (!dispatch.isRunning()) {
       dispatch.start();
     }
@@ -65,7 +64,7 @@ class RecoveryWithTheRealLedgerTests extends RealLedgerTest {
     child.destroyForcibly().waitFor();
     long killedAt = System.nanoTime();
     scriptSecondStep("kill-executor");
-    listeners.getListenerContainer("tasklane-dispatch").start();
+    dispatch.start();
 
     JsonNode running = awaitRunningAgain(taskId);
     Duration recoveredAfter = Duration.ofNanos(System.nanoTime() - killedAt);
@@ -89,7 +88,7 @@ class RecoveryWithTheRealLedgerTests extends RealLedgerTest {
 
     scriptSecondStep("handback-executor");
     leaving.close();
-    listeners.getListenerContainer("tasklane-dispatch").start();
+    dispatch.start();
 
     JsonNode task = awaitStatus(taskId, "succeeded");
 

@@ -2,8 +2,6 @@ package io.tasklane.runner.dispatch;
 
 import io.tasklane.runner.agent.RunningTasks;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.stereotype.Component;
 
 /**
@@ -14,12 +12,12 @@ import org.springframework.stereotype.Component;
 @Component
 class GracefulShutdown implements SmartLifecycle {
 
-  private final KafkaListenerEndpointRegistry listeners;
+  private final DispatchListener dispatch;
   private final RunningTasks tasks;
   private volatile boolean running;
 
-  GracefulShutdown(KafkaListenerEndpointRegistry listeners, RunningTasks tasks) {
-    this.listeners = listeners;
+  GracefulShutdown(DispatchListener dispatch, RunningTasks tasks) {
+    this.dispatch = dispatch;
     this.tasks = tasks;
   }
 
@@ -31,10 +29,7 @@ class GracefulShutdown implements SmartLifecycle {
   @Override
   public void stop() {
     running = false;
-    MessageListenerContainer dispatch = listeners.getListenerContainer(Slots.DISPATCH_LISTENER);
-    if (dispatch != null) {
-      dispatch.stop();
-    }
+    dispatch.stop();
     tasks.handBackAll();
   }
 
