@@ -6,8 +6,8 @@ import io.tasklane.contracts.NotifyPolicy;
 /**
  * The delivery status the ledger records before the notifier has reported: {@code not_applicable}
  * when there is nowhere to deliver (a silent task, or one without a requester session), otherwise
- * {@code pending}. Every writer of a task's delivery status asks here; only a notifier's delivery
- * report overrides it.
+ * {@code pending}. {@link DeliveryState}, the one writer of a task's delivery status, asks here;
+ * only a notifier's delivery report overrides it.
  */
 final class ExpectedDelivery {
 
