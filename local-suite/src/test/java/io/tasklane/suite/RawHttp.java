@@ -95,6 +95,37 @@ final class RawHttp {
             lines[i].substring(colon + 1).trim());
       }
     }
-    return new Answer(status, headers, headEnd < 0 ? "" : text.substring(headEnd + 4));
+    String body = headEnd < 0 ? "" : text.substring(headEnd + 4);
+    if (headers.getOrDefault("transfer-encoding", "").equalsIgnoreCase("chunked")) {
+      body = dechunked(body);
+    }
+    return new Answer(status, headers, body);
+  }
+
+  /** The body without its chunk framing, so a chunk boundary never splits what a test looks for. */
+  private static String dechunked(String framed) {
+    StringBuilder body = new StringBuilder();
+    int at = 0;
+    while (true) {
+      int lineEnd = framed.indexOf("\r\n", at);
+      if (lineEnd < 0) {
+        return framed;
+      }
+      int size;
+      try {
+        size = Integer.parseInt(framed.substring(at, lineEnd).split(";")[0].trim(), 16);
+      } catch (NumberFormatException e) {
+        return framed;
+      }
+      if (size == 0) {
+        return body.toString();
+      }
+      int start = lineEnd + 2;
+      if (start + size > framed.length()) {
+        return framed;
+      }
+      body.append(framed, start, start + size);
+      at = start + size + 2;
+    }
   }
 }
