@@ -1,6 +1,5 @@
 package io.tasklane.gateway.problems;
 
-import io.netty.handler.codec.PrematureChannelClosureException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.concurrent.TimeoutException;
@@ -74,11 +73,6 @@ class GatewayErrors implements ErrorWebExceptionHandler {
         case TimeoutException t -> {
           return new Problem(
               HttpStatus.GATEWAY_TIMEOUT, "gateway-timeout", "The backend did not answer in time");
-        }
-        case PrematureChannelClosureException p
-            when UndecodableRequests.INCOMPLETE_BODY.equals(p.getMessage()) -> {
-          return new Problem(
-              HttpStatus.BAD_REQUEST, "incomplete-body", UndecodableRequests.INCOMPLETE_BODY);
         }
         case DataBufferLimitException d -> {
           return new Problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", d.getMessage());

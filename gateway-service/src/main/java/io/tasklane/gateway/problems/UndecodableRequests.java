@@ -2,22 +2,22 @@ package io.tasklane.gateway.problems;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -126,38 +126,30 @@ class UndecodableRequests implements NettyServerCustomizer, WebFilter, Ordered {
   static final class Marker extends ChannelDuplexHandler {
 
     private static final AttributeKey<Boolean> IN_BODY = AttributeKey.valueOf("tasklane.inBody");
-    private static final AttributeKey<Boolean> INCOMPLETE =
-        AttributeKey.valueOf("tasklane.incompleteBody");
+    private static final AttributeKey<Boolean> RESPONDED =
+        AttributeKey.valueOf("tasklane.responded");
 
     /** A DNS name or IPv4 address, or a bracketed IPv6 address, and an optional port. */
     private static final Pattern HOST =
         Pattern.compile("(\\[[0-9A-Fa-f:.]{2,45}]|[A-Za-z0-9._-]{1,253})(:[0-9]{1,5})?");
 
     /**
-     * The server answers a body that failed to decode with a bare status of its own; like every
+     * The server answers a request that failed to decode with a bare status of its own; like every
      * other refusal it goes out as a problem.
      */
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      if (msg instanceof HttpResponse) {
+        ctx.channel().attr(RESPONDED).set(Boolean.TRUE);
+      }
       if (msg instanceof FullHttpResponse bare
           && bare.status().code() >= 400
           && !bare.content().isReadable()
           && !bare.headers().contains(HttpHeaderNames.CONTENT_TYPE)) {
         HttpStatus status = HttpStatus.resolve(bare.status().code());
         if (status != null) {
-          boolean incomplete = ctx.channel().attr(INCOMPLETE).getAndSet(null) != null;
-          byte[] body =
-              Problems.body(
-                  status,
-                  incomplete ? "incomplete-body" : "bad-request",
-                  status.getReasonPhrase(),
-                  incomplete ? INCOMPLETE_BODY : "The request is not valid HTTP");
-          DefaultFullHttpResponse problem =
-              new DefaultFullHttpResponse(
-                  bare.protocolVersion(), bare.status(), Unpooled.wrappedBuffer(body));
-          problem.headers().set(bare.headers());
-          problem.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json");
-          problem.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+          FullHttpResponse problem =
+              problem(status, "bad-request", "The request is not valid HTTP", bare);
           bare.release();
           ctx.write(problem, promise);
           return;
@@ -166,18 +158,40 @@ class UndecodableRequests implements NettyServerCustomizer, WebFilter, Ordered {
       ctx.write(msg, promise);
     }
 
+    /**
+     * A client that ends its input before its request body ends will never finish the request: it
+     * is answered here and the connection closed, which aborts the request on its way to the
+     * backend, so no backend ever sees it complete.
+     */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
       if (evt instanceof ChannelInputShutdownEvent
-          && ctx.channel().attr(IN_BODY).getAndSet(null) != null) {
-        ctx.channel().attr(INCOMPLETE).set(Boolean.TRUE);
-        DefaultLastHttpContent end = new DefaultLastHttpContent();
-        end.setDecoderResult(
-            DecoderResult.failure(new PrematureChannelClosureException(INCOMPLETE_BODY)));
-        ctx.fireChannelRead(end);
+          && ctx.channel().attr(IN_BODY).getAndSet(null) != null
+          && ctx.channel().attr(RESPONDED).get() == null) {
+        ctx.channel().attr(RESPONDED).set(Boolean.TRUE);
+        FullHttpResponse problem =
+            problem(HttpStatus.BAD_REQUEST, "incomplete-body", INCOMPLETE_BODY, null);
+        problem.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(problem).addListener(ChannelFutureListener.CLOSE);
         return;
       }
       ctx.fireUserEventTriggered(evt);
+    }
+
+    private static FullHttpResponse problem(
+        HttpStatus status, String slug, String detail, HttpResponse replacing) {
+      byte[] body = Problems.body(status, slug, status.getReasonPhrase(), detail);
+      DefaultFullHttpResponse problem =
+          new DefaultFullHttpResponse(
+              replacing == null ? HttpVersion.HTTP_1_1 : replacing.protocolVersion(),
+              HttpResponseStatus.valueOf(status.value()),
+              Unpooled.wrappedBuffer(body));
+      if (replacing != null) {
+        problem.headers().set(replacing.headers());
+      }
+      problem.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json");
+      problem.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+      return problem;
     }
 
     @Override
@@ -188,6 +202,7 @@ class UndecodableRequests implements NettyServerCustomizer, WebFilter, Ordered {
         }
       }
       if (msg instanceof HttpRequest request) {
+        ctx.channel().attr(RESPONDED).set(null);
         if (!(msg instanceof LastHttpContent)) {
           ctx.channel().attr(IN_BODY).set(Boolean.TRUE);
         }
