@@ -32,7 +32,10 @@ final class DashboardQueries {
           "tasklane_maintenance_pruned_total",
           "tasklane_runner_loop_guard_hits_total",
           "tasklane_delivery_retries_total",
-          "tasklane_telegram_rate_limited_total");
+          "tasklane_telegram_rate_limited_total",
+          "tasklane_tasks_unverified_success_refused_total",
+          "tasklane_runner_model_malformed_rounds_total",
+          "tasklane_runner_reports_send_failures_total");
 
   private static final Pattern METRIC = Pattern.compile("\\btasklane_[a-z0-9_]+");
 
