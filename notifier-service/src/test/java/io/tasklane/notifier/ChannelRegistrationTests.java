@@ -37,6 +37,19 @@ class ChannelRegistrationTests extends NotifierIntegrationTest {
         Arguments.of(Map.of("type", "webhook", "url", "http://127.0.0.1/hook"), "secret"),
         Arguments.of(
             Map.of("type", "webhook", "url", "http://127.0.0.1/hook", "secret", "short"), "secret"),
+        Arguments.of(
+            Map.of(
+                "type",
+                "webhook",
+                "url",
+                "http://127.0.0.1/hook",
+                "secret",
+                "whsec_this is not base64 at all!"),
+            "secret"),
+        Arguments.of(
+            Map.of(
+                "type", "webhook", "url", "http://127.0.0.1/hook", "secret", "whsec_c2hvcnQta2V5"),
+            "secret"),
         Arguments.of(Map.of("type", "telegram", "chatId", "not a chat"), "chatId"),
         Arguments.of(Map.of("type", "carrier-pigeon"), "type"));
   }

@@ -1,5 +1,6 @@
 package io.tasklane.notifier;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
@@ -14,7 +15,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.HexFormat;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,10 +27,19 @@ import org.junit.jupiter.api.Test;
 class WebhookDeliveryTests extends NotifierIntegrationTest {
 
   private static final String SECRET = "s3cret-for-this-session-only";
+  private static final String WHSEC = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  private static final String OTHER_WHSEC = "whsec_" + "QW5vdGhlclNlY3JldE9mMjRCeXRlcyE=";
 
   /** A real HTTP endpoint that records what it received and answers a chosen status. */
   static final class Receiver implements AutoCloseable {
-    record Received(String contentType, String signature, String body, Instant at) {}
+    record Received(
+        String contentType,
+        String id,
+        String timestamp,
+        String signature,
+        String legacySignature,
+        String body,
+        Instant at) {}
 
     final List<Received> received = new CopyOnWriteArrayList<>();
     final AtomicInteger status = new AtomicInteger(204);
@@ -46,6 +56,9 @@ class WebhookDeliveryTests extends NotifierIntegrationTest {
               received.add(
                   new Received(
                       exchange.getRequestHeaders().getFirst("Content-Type"),
+                      exchange.getRequestHeaders().getFirst("webhook-id"),
+                      exchange.getRequestHeaders().getFirst("webhook-timestamp"),
+                      exchange.getRequestHeaders().getFirst("webhook-signature"),
                       exchange.getRequestHeaders().getFirst("X-Tasklane-Signature"),
                       body,
                       Instant.now()));
@@ -74,11 +87,64 @@ class WebhookDeliveryTests extends NotifierIntegrationTest {
     }
   }
 
+  /**
+   * A receiver-side verifier written from the Standard Webhooks specification, independent of the
+   * notifier's code: the key is the base64 part after {@code whsec_}, the signed content is {@code
+   * "<webhook-id>.<webhook-timestamp>.<body>"}, and {@code webhook-signature} is a space-separated
+   * list of {@code v1,<base64 HMAC-SHA256>} of which one must match.
+   */
+  static final class StandardWebhooksVerifier {
+    private final byte[] key;
+
+    StandardWebhooksVerifier(String whsec) {
+      assertThat(whsec).startsWith("whsec_");
+      this.key = Base64.getDecoder().decode(whsec.substring("whsec_".length()));
+    }
+
+    String sign(String id, String timestamp, String body) throws Exception {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      byte[] digest = mac.doFinal((id + "." + timestamp + "." + body).getBytes(UTF_8));
+      return "v1," + Base64.getEncoder().encodeToString(digest);
+    }
+
+    boolean verifies(String id, String timestamp, String signatureHeader, String body)
+        throws Exception {
+      if (id == null || timestamp == null || signatureHeader == null) {
+        return false;
+      }
+      byte[] expected = sign(id, timestamp, body).getBytes(UTF_8);
+      for (String candidate : signatureHeader.split(" ")) {
+        if (MessageDigest.isEqual(expected, candidate.getBytes(UTF_8))) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    boolean verifies(Receiver.Received received) throws Exception {
+      return verifies(received.id(), received.timestamp(), received.signature(), received.body());
+    }
+  }
+
   @Test
-  void aSignedCloudEventVerifiesWithTheSessionSecretAndNotWithAnother() throws Exception {
+  void theVerifierReproducesTheSpecificationsTestVector() throws Exception {
+    var verifier = new StandardWebhooksVerifier("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+    String id = "msg_p5jXN8AQM9LWM0D4loKWxJek";
+    String body = "{\"test\": 2432232314}";
+    String signature = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
+
+    assertThat(verifier.sign(id, "1614265330", body)).isEqualTo(signature);
+    assertThat(verifier.verifies(id, "1614265330", "v1,bm9wZQ== " + signature, body)).isTrue();
+    assertThat(verifier.verifies(id, "1614265331", signature, body)).isFalse();
+    assertThat(verifier.verifies(id, "1614265330", signature, body + " ")).isFalse();
+  }
+
+  @Test
+  void aDeliveryToAWhsecSecretVerifiesWithAStandardWebhooksVerifier() throws Exception {
     receiver = new Receiver();
     String session = newSession();
-    registerWebhook(session, receiver.url(), SECRET);
+    registerWebhook(session, receiver.url(), WHSEC);
     var task = new Task(session, NotifyPolicy.DONE_ONLY);
     TaskLifecycleEvent done = task.finish(TaskStatus.SUCCEEDED, "Report attached.");
     publish(done);
@@ -93,12 +159,33 @@ class WebhookDeliveryTests extends NotifierIntegrationTest {
     assertThat(event.specversion()).isEqualTo("1.0");
     assertThat(event.data().terminalSummary()).isEqualTo("Report attached.");
 
-    assertThat(verifies(received, SECRET)).isTrue();
-    assertThat(verifies(received, "another-secret-of-enough-length")).isFalse();
-    long timestamp = Long.parseLong(received.signature().split(",")[0].substring(2));
-    assertThat(Math.abs(Instant.now().getEpochSecond() - timestamp)).isLessThan(60);
-    assertThat(received.body()).doesNotContain(SECRET);
+    assertThat(received.id()).isEqualTo(done.id().toString());
+    assertThat(received.timestamp()).matches("[0-9]+");
+    long timestamp = Long.parseLong(received.timestamp());
+    assertThat(Math.abs(Instant.now().getEpochSecond() - timestamp)).isLessThan(300);
+    assertThat(received.signature()).startsWith("v1,");
+    assertThat(received.legacySignature()).isNull();
+    assertThat(new StandardWebhooksVerifier(WHSEC).verifies(received)).isTrue();
+    assertThat(new StandardWebhooksVerifier(OTHER_WHSEC).verifies(received)).isFalse();
+    assertThat(received.body()).doesNotContain(WHSEC).doesNotContain(WHSEC.substring(6));
     assertThat(inbox(session)).hasSize(1);
+  }
+
+  @Test
+  void aPlainSecretSignsWithItsUtf8BytesAsTheWhsecFormOfThoseBytes() throws Exception {
+    receiver = new Receiver();
+    String session = newSession();
+    registerWebhook(session, receiver.url(), SECRET);
+    TaskLifecycleEvent done =
+        new Task(session, NotifyPolicy.DONE_ONLY).finish(TaskStatus.SUCCEEDED, "Done.");
+    publish(done);
+
+    assertThat(awaitReport(done.id()).outcome()).isEqualTo(DeliveryStatus.DELIVERED);
+    var received = receiver.received.getFirst();
+    String mapped = "whsec_" + Base64.getEncoder().encodeToString(SECRET.getBytes(UTF_8));
+    assertThat(new StandardWebhooksVerifier(mapped).verifies(received)).isTrue();
+    assertThat(new StandardWebhooksVerifier(OTHER_WHSEC).verifies(received)).isFalse();
+    assertThat(received.body()).doesNotContain(SECRET);
   }
 
   @Test
@@ -118,16 +205,5 @@ class WebhookDeliveryTests extends NotifierIntegrationTest {
     var first = receiver.received.getFirst().at();
     var last = receiver.received.getLast().at();
     assertThat(last).isBefore(first.plus(RETRY_FOR));
-  }
-
-  private static boolean verifies(Receiver.Received received, String secret) throws Exception {
-    String[] parts = received.signature().split(",");
-    String timestamp = parts[0].substring("t=".length());
-    String signature = parts[1].substring("v1=".length());
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    byte[] expected =
-        mac.doFinal((timestamp + "." + received.body()).getBytes(StandardCharsets.UTF_8));
-    return MessageDigest.isEqual(expected, HexFormat.of().parseHex(signature));
   }
 }

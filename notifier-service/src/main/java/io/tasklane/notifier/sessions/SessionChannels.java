@@ -3,6 +3,7 @@ package io.tasklane.notifier.sessions;
 import io.tasklane.contracts.DeliveryChannel;
 import io.tasklane.notifier.NotifierProperties;
 import io.tasklane.notifier.webhook.WebhookAddressPolicy;
+import io.tasklane.notifier.webhook.WebhookSignature;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -115,7 +116,23 @@ public class SessionChannels {
     if (r.secret() == null || r.secret().isBlank()) {
       throw new InvalidChannelException("secret", "secret is required for a webhook");
     }
-    if (r.secret().length() < minSecret) {
+    if (r.secret().startsWith(WebhookSignature.SECRET_PREFIX)) {
+      byte[] key =
+          WebhookSignature.decodedWhsec(r.secret())
+              .orElseThrow(
+                  () ->
+                      new InvalidChannelException(
+                          "secret", "a whsec_ secret must be whsec_ followed by base64"));
+      if (key.length < minSecret || key.length > WebhookSignature.MAX_KEY_BYTES) {
+        throw new InvalidChannelException(
+            "secret",
+            "a whsec_ secret must decode to "
+                + minSecret
+                + " to "
+                + WebhookSignature.MAX_KEY_BYTES
+                + " bytes");
+      }
+    } else if (r.secret().length() < minSecret) {
       throw new InvalidChannelException(
           "secret", "secret must be at least " + minSecret + " characters");
     }

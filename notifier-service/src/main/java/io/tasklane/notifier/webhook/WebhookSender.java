@@ -18,7 +18,11 @@ import java.time.Instant;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
-/** Posts the lifecycle event as a structured-mode CloudEvent to the session's webhook, signed. */
+/**
+ * Posts the lifecycle event as a structured-mode CloudEvent to the session's webhook, signed per
+ * Standard Webhooks ({@link WebhookSignature}); {@code webhook-id} is the event id, the same on
+ * every retry, so receivers can drop duplicates.
+ */
 @Component
 class WebhookSender implements ChannelSender {
 
@@ -58,16 +62,18 @@ class WebhookSender implements ChannelSender {
       return new Attempt.Failed("webhook refused: " + refusal.get());
     }
     String body = delivery.eventJson();
+    String id = delivery.eventId().toString();
     long timestamp = Instant.now().getEpochSecond();
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(url))
             .timeout(timeout)
             .header("Content-Type", "application/cloudevents+json; charset=utf-8")
             .header("User-Agent", "tasklane-notifier")
-            .header("X-Tasklane-Event-Id", delivery.eventId().toString())
+            .header(WebhookSignature.ID_HEADER, id)
+            .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
             .header(
-                WebhookSignature.HEADER,
-                WebhookSignature.header(channel.get().webhookSecret(), timestamp, body))
+                WebhookSignature.SIGNATURE_HEADER,
+                WebhookSignature.signature(channel.get().webhookSecret(), id, timestamp, body))
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build();
     try {
