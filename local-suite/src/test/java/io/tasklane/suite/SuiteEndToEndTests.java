@@ -170,7 +170,7 @@ class SuiteEndToEndTests {
               assertThat(webhook.about(taskId)).hasSize(1);
               assertThat(telegramAbout(taskId)).hasSize(1);
             });
-    assertThat(webhook.about(taskId).getFirst().signature()).startsWith("t=").contains(",v1=");
+    assertThat(webhook.about(taskId).getFirst().signature()).startsWith("v1,");
     assertThat(webhook.about(taskId).getFirst().body()).contains("succeeded");
     await()
         .atMost(Duration.ofSeconds(30))

@@ -26,7 +26,7 @@ final class WebhookReceiver implements AutoCloseable {
           String body =
               new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
           deliveries.add(
-              new Delivery(exchange.getRequestHeaders().getFirst("X-Tasklane-Signature"), body));
+              new Delivery(exchange.getRequestHeaders().getFirst("webhook-signature"), body));
           exchange.sendResponseHeaders(204, -1);
           exchange.close();
         });
