@@ -5,6 +5,7 @@ import io.tasklane.testsupport.TestPostgres;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -23,9 +24,18 @@ public final class LedgerProcess implements AutoCloseable {
 
   /** Starts a ledger on the test database for {@code purpose}, with extra {@code key=value}s. */
   public static LedgerProcess start(String purpose, String... properties) {
+    return start(purpose, UnaryOperator.identity(), properties);
+  }
+
+  /**
+   * Starts a ledger on the test database for {@code purpose}, reaching it through the JDBC URL that
+   * {@code route} makes of the database's own (to go through a proxy, say).
+   */
+  public static LedgerProcess start(
+      String purpose, UnaryOperator<String> route, String... properties) {
     TestPostgres.Database database = TestPostgres.get().database(purpose);
     List<String> settings = new ArrayList<>();
-    settings.add("spring.datasource.url=" + database.jdbcUrl());
+    settings.add("spring.datasource.url=" + route.apply(database.jdbcUrl()));
     settings.add("spring.datasource.username=" + database.username());
     settings.add("spring.datasource.password=" + database.password());
     settings.add("spring.kafka.bootstrap-servers=" + TestKafka.get().bootstrapServers());

@@ -318,15 +318,27 @@ class ApiProblems extends ResponseEntityExceptionHandler {
         "A query parameter is not validly percent-encoded UTF-8");
   }
 
-  /** Anything unforeseen is a 500 problem; the cause stays in the log, not in the answer. */
+  /**
+   * Anything unforeseen is a 500 problem; the cause stays in the log, not in the answer. A database
+   * that cannot be reached is no fault of the request: that is a 503 the client may retry.
+   */
   @ExceptionHandler(Exception.class)
-  ProblemDetail unexpected(Exception e) throws Exception {
+  ResponseEntity<ProblemDetail> unexpected(Exception e) throws Exception {
     if (e instanceof org.springframework.web.ErrorResponse) {
       throw e;
     }
+    if (DatabaseUnavailable.isCause(e)) {
+      log.warn("Request failed: the database is unreachable ({})", DatabaseUnavailable.describe(e));
+      return DatabaseUnavailable.response();
+    }
     log.error("Request failed", e);
-    return problem(
-        HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error", "The request failed");
+    return ResponseEntity.internalServerError()
+        .body(
+            problem(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                "internal",
+                "Internal error",
+                "The request failed"));
   }
 
   private static ProblemDetail unknownValue(String field, UnknownWireValueException unknown) {
