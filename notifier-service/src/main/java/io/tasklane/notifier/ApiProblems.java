@@ -1,5 +1,6 @@
 package io.tasklane.notifier;
 
+import io.tasklane.backend.DatabaseUnavailable;
 import io.tasklane.backend.Problems;
 import io.tasklane.contracts.ProblemTypes;
 import io.tasklane.notifier.sessions.ChannelNotFoundException;
@@ -127,6 +128,10 @@ public class ApiProblems {
       var problem = known.getBody();
       problem.setType(URI.create(TYPES + ProblemTypes.slug(status.value())));
       return ResponseEntity.status(status).body(problem);
+    }
+    if (DatabaseUnavailable.isCause(e)) {
+      log.warn("Request failed: the database is unreachable ({})", DatabaseUnavailable.describe(e));
+      return DatabaseUnavailable.response();
     }
     log.error("Unhandled error", e);
     var problem = problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error");

@@ -1,5 +1,6 @@
 package io.tasklane.ledger.api;
 
+import io.tasklane.backend.DatabaseUnavailable;
 import io.tasklane.backend.Problems;
 import io.tasklane.contracts.UnknownWireValueException;
 import io.tasklane.ledger.tasks.NotClaimableException;

@@ -1,6 +1,5 @@
-package io.tasklane.ledger.api;
+package io.tasklane.backend;
 
-import io.tasklane.backend.Problems;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
@@ -19,12 +18,12 @@ import org.springframework.transaction.CannotCreateTransactionException;
  * within the pool's connection timeout, or the connection broke) and answers it as a 503 problem
  * with {@code Retry-After}: the request was not applied and may be sent again.
  */
-final class DatabaseUnavailable {
+public final class DatabaseUnavailable {
 
-  static final String SLUG = "unavailable";
+  public static final String SLUG = "unavailable";
 
   /** Seconds a client is asked to wait before retrying. */
-  static final long RETRY_AFTER_SECONDS = 5;
+  public static final long RETRY_AFTER_SECONDS = 5;
 
   private static final String HIKARI_CLOSED_CONNECTION =
       "com.zaxxer.hikari.pool.ProxyConnection$ClosedConnection";
@@ -32,23 +31,23 @@ final class DatabaseUnavailable {
   private DatabaseUnavailable() {}
 
   /** Whether {@code e}, or anything in its cause chain, says the database is unreachable. */
-  static boolean isCause(Throwable e) {
+  public static boolean isCause(Throwable e) {
     return find(e) != null;
   }
 
   /** The class of the failure that shows the database is unreachable, for the log. */
-  static String describe(Throwable e) {
+  public static String describe(Throwable e) {
     Throwable found = find(e);
     return found == null ? e.getClass().getSimpleName() : found.getClass().getSimpleName();
   }
 
-  static ResponseEntity<ProblemDetail> response() {
+  public static ResponseEntity<ProblemDetail> response() {
     ProblemDetail problem =
         Problems.problem(
             HttpStatus.SERVICE_UNAVAILABLE,
             SLUG,
             "Service unavailable",
-            "The ledger's database cannot be reached; the request was not applied. Retry it later");
+            "The service's database cannot be reached; the request was not applied. Retry it later");
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
         .header(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER_SECONDS))
         .body(problem);
