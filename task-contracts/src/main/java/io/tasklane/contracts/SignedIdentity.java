@@ -58,7 +58,7 @@ public final class SignedIdentity {
     public Identity {
       requireHeaderSafe(tenant, "tenant");
       requireHeaderSafe(caller, "caller");
-      scopes = Set.copyOf(new TreeSet<>(scopes));
+      scopes = Set.copyOf(scopes);
       for (String scope : scopes) {
         if (!SCOPE.matcher(scope).matches()) {
           throw new IllegalArgumentException("Invalid scope: " + scope);
@@ -75,7 +75,9 @@ public final class SignedIdentity {
     }
   }
 
-  private final byte[] key;
+  private static final HexFormat HEX = HexFormat.of();
+
+  private final SecretKeySpec key;
   private final Duration maxAge;
 
   /**
@@ -90,7 +92,7 @@ public final class SignedIdentity {
     if (maxAge == null || maxAge.isNegative() || maxAge.isZero()) {
       throw new IllegalArgumentException("The identity signature's maximum age must be positive");
     }
-    this.key = key.getBytes(StandardCharsets.UTF_8);
+    this.key = new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
     this.maxAge = maxAge;
   }
 
@@ -132,10 +134,10 @@ public final class SignedIdentity {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put(TENANT_HEADER, identity.tenant());
     headers.put(CALLER_HEADER, identity.caller());
-    headers.put(SCOPES_HEADER, identity.scopesValue());
+    String scopes = identity.scopesValue();
+    headers.put(SCOPES_HEADER, scopes);
     headers.put(
-        IDENTITY_HEADER,
-        "t=" + t + ",v1=" + mac(t, identity.tenant(), identity.caller(), identity.scopesValue()));
+        IDENTITY_HEADER, "t=" + t + ",v1=" + mac(t, identity.tenant(), identity.caller(), scopes));
     return headers;
   }
 
@@ -242,9 +244,9 @@ public final class SignedIdentity {
   private String mac(long t, String tenant, String caller, String scopes) {
     try {
       Mac hmac = Mac.getInstance("HmacSHA256");
-      hmac.init(new SecretKeySpec(key, "HmacSHA256"));
+      hmac.init(key);
       String payload = "tasklane-identity-v1\n" + t + "\n" + tenant + "\n" + caller + "\n" + scopes;
-      return HexFormat.of().formatHex(hmac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+      return HEX.formatHex(hmac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is not available", e);
     }

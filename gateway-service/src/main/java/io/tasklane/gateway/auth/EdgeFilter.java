@@ -19,6 +19,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
+import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsConfigurationSource;
 import org.springframework.web.cors.reactive.CorsProcessor;
 import org.springframework.web.cors.reactive.CorsUtils;
@@ -117,14 +118,18 @@ class EdgeFilter implements WebFilter, Ordered {
     }
     ServerWebExchange canonicalExchange =
         exchange.mutate().request(canonical(request, canonical)).build();
-    return cors.getCorsConfiguration(canonicalExchange) == null
+    CorsConfiguration corsConfiguration = cors.getCorsConfiguration(canonicalExchange);
+    return corsConfiguration == null
         ? decide(canonicalExchange, chain, route.get())
-        : withCors(canonicalExchange, chain, route.get());
+        : withCors(canonicalExchange, chain, route.get(), corsConfiguration);
   }
 
   private Mono<Void> withCors(
-      ServerWebExchange exchange, WebFilterChain chain, PublicRoutes.Route route) {
-    if (!corsProcessor.process(cors.getCorsConfiguration(exchange), exchange)) {
+      ServerWebExchange exchange,
+      WebFilterChain chain,
+      PublicRoutes.Route route,
+      CorsConfiguration corsConfiguration) {
+    if (!corsProcessor.process(corsConfiguration, exchange)) {
       return Problems.write(
           exchange.getResponse(),
           HttpStatus.FORBIDDEN,

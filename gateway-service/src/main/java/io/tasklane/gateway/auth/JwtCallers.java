@@ -27,6 +27,7 @@ import reactor.core.publisher.Mono;
 class JwtCallers {
 
   private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
   private final GatewayProperties.Jwt settings;
   private volatile ReactiveJwtDecoder decoder;
@@ -64,7 +65,7 @@ class JwtCallers {
     Object claim = jwt.getClaim(settings.scopesClaim());
     Stream<String> scopes =
         switch (claim) {
-          case String text -> Stream.of(text.split("\\s+"));
+          case String text -> Stream.of(WHITESPACE.split(text));
           case Collection<?> list -> list.stream().map(String::valueOf);
           case null, default -> Stream.empty();
         };
