@@ -1,5 +1,6 @@
 package io.tasklane.backend;
 
+import io.tasklane.contracts.ProblemTypes;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
@@ -12,7 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** RFC 9457 problems as the backends build and write them. */
 public final class Problems {
 
-  public static final String BASE = "https://tasklane.io/problems/";
+  public static final String BASE = ProblemTypes.BASE;
 
   private Problems() {}
 

@@ -33,9 +33,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration
 public class SignedCallers {
 
-  /** The request attribute holding the verified {@link Identity}. */
-  public static final String IDENTITY_ATTRIBUTE = SignedCallers.class.getName() + ".identity";
-
   private static final List<String> OPEN_PATHS =
       List.of("/actuator/", "/v3/api-docs", "/swagger-ui", "/error");
 
@@ -61,7 +58,6 @@ public class SignedCallers {
               throws ServletException, IOException {
             switch (signing.admit(routedPath(request), request::getHeader, Instant.now())) {
               case Admission.Admitted admitted -> {
-                request.setAttribute(IDENTITY_ATTRIBUTE, admitted.identity());
                 chain.doFilter(new VerifiedRequest(request, admitted.identity()), response);
               }
               case Admission.Refused refused ->

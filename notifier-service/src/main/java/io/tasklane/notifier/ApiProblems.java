@@ -37,7 +37,6 @@ public class ApiProblems {
 
   public static final String TENANT_HEADER = "X-Tasklane-Tenant";
 
-  private static final String TYPES = "https://tasklane.io/problems/";
   private final JsonMapper json;
 
   ApiProblems(JsonMapper json) {
@@ -126,7 +125,7 @@ public class ApiProblems {
     if (e instanceof ErrorResponse known) {
       HttpStatusCode status = known.getStatusCode();
       var problem = known.getBody();
-      problem.setType(URI.create(TYPES + ProblemTypes.slug(status.value())));
+      problem.setType(URI.create(Problems.BASE + ProblemTypes.slug(status.value())));
       return ResponseEntity.status(status).body(problem);
     }
     if (DatabaseUnavailable.isCause(e)) {
@@ -147,7 +146,7 @@ public class ApiProblems {
 
   private static ProblemDetail problem(HttpStatus status, String type, String title) {
     var problem = ProblemDetail.forStatus(status);
-    problem.setType(URI.create(TYPES + type));
+    problem.setType(URI.create(Problems.BASE + type));
     problem.setTitle(title);
     return problem;
   }

@@ -1,5 +1,6 @@
 package io.tasklane.gateway.problems;
 
+import io.tasklane.contracts.ProblemTypes;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -11,7 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** RFC 9457 problem responses written by the gateway itself. */
 public final class Problems {
 
-  public static final String BASE = "https://tasklane.io/problems/";
+  public static final String BASE = ProblemTypes.BASE;
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private Problems() {}

@@ -243,15 +243,15 @@ class Reporter {
     meters.counter("tasklane.runner.tasks.ended", "outcome", outcome).increment();
   }
 
-  /**
-   * Publishes a report. Reports that carry a verdict or an outcome wait for the broker and are sent
-   * again when it did not take them; the ledger applies each report id once, so a repeat is safe.
-   */
   /** The run has ended here: nothing more is sent for it. */
   void forget(UUID taskId) {
     lastSent.remove(taskId);
   }
 
+  /**
+   * Publishes a report. Reports that carry a verdict or an outcome wait for the broker and are sent
+   * again when it did not take them; the ledger applies each report id once, so a repeat is safe.
+   */
   private void send(RunnerReport report, boolean waitForBroker) {
     if (!(report instanceof RunnerReport.Heartbeat)) {
       lastSent.put(report.taskId(), System.nanoTime());

@@ -33,7 +33,6 @@ class Verifier {
   private static final Pattern FIRST_LINE =
       Pattern.compile("(?is)^[\\s*_#>`\"']*(YES|NO)\\b[\\s*_.,:;!\\-–—]*(.*)$");
   private static final Pattern SAYS_NO = Pattern.compile("(?i)\\bno\\b");
-  private static final Pattern CLOSED_THINKING = Pattern.compile("(?s)<think>.*?</think>");
   private static final int RESULT_CHARS = 2000;
   private static final int FILE_WHOLE_CHARS = 4000;
   private static final int FILE_PART_CHARS = 1500;
@@ -154,7 +153,7 @@ class Verifier {
    */
   static Verdict parse(String reply) {
     String raw = reply == null ? "" : reply;
-    String answer = CLOSED_THINKING.matcher(raw).replaceAll("").trim();
+    String answer = Prompts.answer(reply);
     if (answer.contains("<think>")) {
       return new Verdict(false, "The verifier's thinking was never closed.", raw);
     }

@@ -41,7 +41,7 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 @RestControllerAdvice
 class ApiProblems extends ResponseEntityExceptionHandler {
 
-  static final String BASE = "https://tasklane.io/problems/";
+  static final String BASE = Problems.BASE;
   private static final Logger log = LoggerFactory.getLogger(ApiProblems.class);
   private final tools.jackson.databind.json.JsonMapper json;
 

@@ -1,6 +1,7 @@
 package io.tasklane.ledger.audit;
 
 import io.tasklane.ledger.LedgerProperties;
+import io.tasklane.ledger.tasks.RunnerSide;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -32,7 +33,7 @@ public class Audit {
           "stale_queued",
           "stale_running",
           "lost",
-          "unverified_success_refused",
+          RunnerSide.UNVERIFIED_SUCCESS_REFUSED,
           "delivery_failed",
           "delivery_pending",
           "missing_cleanup",
@@ -183,10 +184,12 @@ public class Audit {
             "t.ended_at",
             rs -> "lost: " + rs.getString("status_reason")),
         task(
-            "unverified_success_refused",
+            RunnerSide.UNVERIFIED_SUCCESS_REFUSED,
             Severity.ERROR,
             none,
-            "t.status = 'needs_assistance' and t.status_reason like 'unverified\\_success\\_refused%'",
+            "t.status = 'needs_assistance' and t.status_reason like '"
+                + RunnerSide.UNVERIFIED_SUCCESS_REFUSED.replace("_", "\\_")
+                + "%'",
             "t.last_event_at",
             rs -> "a runner's succeeded was refused: " + rs.getString("status_reason")),
         task(
