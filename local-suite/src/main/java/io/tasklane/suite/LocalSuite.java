@@ -270,6 +270,11 @@ public final class LocalSuite implements Callable<Integer> {
     return dbUrl;
   }
 
+  /** Where a service's log is written while the suite runs. */
+  public Path logFile(String service) {
+    return logs().resolve(service + ".log");
+  }
+
   private Path logs() {
     return home.resolve("local-suite/target/logs");
   }

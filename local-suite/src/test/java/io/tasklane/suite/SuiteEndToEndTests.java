@@ -3,6 +3,17 @@ package io.tasklane.suite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import io.tasklane.client.ApiClient;
+import io.tasklane.client.ApiException;
+import io.tasklane.client.api.TasksApi;
+import io.tasklane.client.model.CreateTaskRequest;
+import io.tasklane.client.model.Problem;
+import io.tasklane.client.model.Reason;
+import io.tasklane.client.model.TaskPage;
+import io.tasklane.client.model.TaskSummary;
+import io.tasklane.client.model.TaskView;
+import io.tasklane.contracts.ProblemTypes;
 import io.tasklane.testsupport.TestPostgres;
 import io.tasklane.testsupport.model.Reply;
 import io.tasklane.testsupport.model.Script;
@@ -406,7 +417,132 @@ class SuiteEndToEndTests {
     // .ci/run lints this file with Redocly's recommended rules.
     Path written = Path.of("target/openapi/tasklane-api.json");
     Files.createDirectories(written.getParent());
-    Files.writeString(written, response.body());
+    Files.writeString(written, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(document));
+
+    // The committed document (what clients are generated from, this module's test client too)
+    // is the one the suite serves.
+    Path committed = Path.of("../docs/api/tasklane-api.json");
+    assertThat(JSON.readTree(Files.readString(committed)))
+        .as(
+            "docs/api/tasklane-api.json differs from the document the gateway serves; if the API"
+                + " change is meant, copy local-suite/%s over it",
+            written)
+        .isEqualTo(document);
+  }
+
+  /**
+   * The API document proven by use: a client generated from the committed document (at build time,
+   * by openapi-generator) creates a task, follows its event stream, cancels it and lists it, and
+   * reads a problem. Responses are read strictly, so a field the API sends that the document does
+   * not describe fails the test.
+   */
+  @Test
+  void aClientGeneratedFromTheApiDocumentCreatesFollowsCancelsAndListsATask() throws Exception {
+    var client = new ApiClient();
+    client.updateBaseUri(gateway);
+    client.setRequestInterceptor(request -> request.header("Authorization", "Bearer " + ACME_KEY));
+    client.getObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    var tasks = new TasksApi(client);
+
+    TaskView created =
+        tasks.createTask(
+            new CreateTaskRequest()
+                .goal("Wait for an operator who changes their mind")
+                .label("generated-client")
+                .executor(CreateTaskRequest.ExecutorEnum.EXTERNAL),
+            "generated-client-1");
+    assertThat(created.getStatus()).isEqualTo(TaskView.StatusEnum.QUEUED);
+
+    try (var events = GeneratedClientEvents.follow(client, created.getTaskId())) {
+      assertThat(events.next().getData().getStatus())
+          .hasToString(TaskView.StatusEnum.QUEUED.getValue());
+      TaskView cancelled =
+          tasks.cancelTask(created.getTaskId(), new Reason().reason("not needed any more"));
+      assertThat(cancelled.getStatus()).isEqualTo(TaskView.StatusEnum.CANCELLED);
+      assertThat(events.next().getData().getStatus())
+          .hasToString(TaskView.StatusEnum.CANCELLED.getValue());
+    }
+
+    TaskPage listed =
+        tasks.listTasks(List.of("cancelled"), null, null, null, "generated-client", null, 50);
+    assertThat(listed.getItems())
+        .extracting(TaskSummary::getTaskId)
+        .containsExactly(created.getTaskId());
+    assertThat(tasks.getTask(created.getTaskId().toString()).getStatusReason())
+        .isEqualTo("not needed any more");
+
+    var missing =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            ApiException.class, () -> tasks.getTask(java.util.UUID.randomUUID().toString()));
+    assertThat(missing.getCode()).isEqualTo(404);
+    Problem problem = client.getObjectMapper().readValue(missing.getResponseBody(), Problem.class);
+    assertThat(problem.getStatus()).isEqualTo(404);
+    assertThat(problem.getType()).hasToString(ProblemTypes.BASE + "task-not-found");
+  }
+
+  /**
+   * Tracing: a create that arrives with a W3C {@code traceparent} is followed under that trace id
+   * through the runner that runs the task and the notifier that queues its delivery, in their logs.
+   */
+  @Test
+  void theTraceOfACreateIsInTheRunnersAndTheNotifiersLogLinesAboutTheTask() throws Exception {
+    String session = "chat-traced";
+    registerChannels(session);
+    models.script(
+        "traced-plan",
+        Script.of(
+            Reply.text(
+                "{\"steps\":[{\"description\":\"Write trace.md\",\"doneWhen\":\"trace.md exists\"}]}")));
+    models.script(
+        "traced-exec",
+        Script.of(
+            Reply.toolCall("write_file", "{\"path\":\"trace.md\",\"content\":\"traced\"}"),
+            Reply.text("trace.md is written."),
+            Reply.text("trace.md is written.")));
+    models.script("traced-verify", Script.of(Reply.text("YES: trace.md was written.")));
+    String traceId = java.util.HexFormat.of().formatHex(randomBytes(16));
+    String traceParent =
+        "00-" + traceId + "-" + java.util.HexFormat.of().formatHex(randomBytes(8)) + "-01";
+
+    var response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(gateway + "/api/v1/tasks"))
+                .header("Authorization", "Bearer " + ACME_KEY)
+                .header("Content-Type", "application/json")
+                .header("traceparent", traceParent)
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        """
+                        {"goal":"Write a traced file","requesterSessionKey":"%s",
+                         "modelOptions":{"model":"traced-exec","plannerModel":"traced-plan",
+                                         "verifierModel":"traced-verify"}}
+                        """
+                            .formatted(session)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    String taskId = JSON.readTree(response.body()).get("taskId").asString();
+    assertThat(followUntil(taskId, "succeeded")).endsWith("succeeded");
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(linesAbout("runner", taskId)).anyMatch(line -> line.contains(traceId));
+              assertThat(linesAbout("notifier", taskId)).anyMatch(line -> line.contains(traceId));
+            });
+  }
+
+  private static byte[] randomBytes(int size) {
+    byte[] bytes = new byte[size];
+    new java.security.SecureRandom().nextBytes(bytes);
+    return bytes;
+  }
+
+  private List<String> linesAbout(String service, String taskId) throws Exception {
+    try (var lines = Files.lines(suite.logFile(service))) {
+      return lines.filter(line -> line.contains(taskId)).toList();
+    }
   }
 
   /**

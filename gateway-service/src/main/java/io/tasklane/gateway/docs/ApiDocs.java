@@ -63,6 +63,7 @@ class ApiDocs {
         "description",
         "Tasks, events and sessions of Tasklane. Authenticate with an API key as a Bearer token or"
             + " in the X-API-Key header.");
+    info.putObject("license").put("name", "Apache License 2.0").put("identifier", "Apache-2.0");
     merged.putArray("servers").addObject().put("url", "/");
     ObjectNode paths = merged.putObject("paths");
     ObjectNode components = merged.putObject("components");

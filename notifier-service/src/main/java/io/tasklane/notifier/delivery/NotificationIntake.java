@@ -88,6 +88,12 @@ class NotificationIntake {
     for (SessionChannel channel : registered) {
       deliveries.schedule(event, channel.channel(), channel.lane());
     }
+    log.info(
+        "Task {} {}: delivery to session {} queued on {}",
+        event.data().taskId(),
+        event.type(),
+        sessionKey,
+        registered.stream().map(SessionChannel::channel).toList());
   }
 
   private boolean progressDue(TaskLifecycleEvent event) {

@@ -3,6 +3,9 @@ package io.tasklane.notifier.inbox;
 import static io.tasklane.notifier.ApiProblems.TENANT_HEADER;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.tasklane.notifier.NotifierProperties;
 import java.util.List;
 import org.springframework.http.MediaType;
@@ -51,6 +54,16 @@ class InboxController {
   @Operation(
       operationId = "streamSessionMessages",
       summary = "Live messages for a session; Last-Event-ID (or after) replays what was missed")
+  @ApiResponse(
+      responseCode = "200",
+      description =
+          "Server-sent events named `task-update`: each `data` is one inbox message (the schema"
+              + " here), each `id` its message id to resume from with Last-Event-ID; comment lines"
+              + " are heartbeats.",
+      content =
+          @Content(
+              mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
+              schema = @Schema(implementation = InboxMessage.class)))
   SseEmitter stream(
       @RequestHeader(TENANT_HEADER) String tenant,
       @PathVariable String sessionKey,

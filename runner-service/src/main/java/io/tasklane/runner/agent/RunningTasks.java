@@ -30,6 +30,7 @@ public class RunningTasks {
   private final RunnerProperties properties;
   private final AgentLoop agentLoop;
   private final Reporter reporter;
+  private final TaskTraces traces;
   private final Map<UUID, TaskRun> runs = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timers =
       Executors.newSingleThreadScheduledExecutor(
@@ -40,10 +41,15 @@ public class RunningTasks {
           Thread.ofPlatform().name("runner-heartbeats").daemon().factory());
 
   RunningTasks(
-      RunnerProperties properties, AgentLoop agentLoop, Reporter reporter, MeterRegistry meters) {
+      RunnerProperties properties,
+      AgentLoop agentLoop,
+      Reporter reporter,
+      TaskTraces traces,
+      MeterRegistry meters) {
     this.properties = properties;
     this.agentLoop = agentLoop;
     this.reporter = reporter;
+    this.traces = traces;
     Gauge.builder("tasklane.runner.tasks.running", runs, Map::size)
         .description("Tasks this runner is executing")
         .register(meters);
@@ -59,6 +65,8 @@ public class RunningTasks {
             properties.runnerId(),
             properties.tools().workspaceRoot().resolve(task.taskId().toString()));
     TaskModels limits = TaskModels.of(properties, task.modelOptions());
+    // the run continues the trace of its claim (the task's own, from the dispatch)
+    var span = traces.current();
     Thread thread =
         Thread.ofVirtual()
             .name("task-" + task.taskId())
@@ -70,7 +78,7 @@ public class RunningTasks {
                           limits.runTimeout().toMillis(),
                           TimeUnit.MILLISECONDS);
                   try {
-                    agentLoop.run(run);
+                    traces.inChildSpan(span, "task run", () -> agentLoop.run(run));
                   } finally {
                     timeout.cancel(false);
                     runs.remove(task.taskId(), run);

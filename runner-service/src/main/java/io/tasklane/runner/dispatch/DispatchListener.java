@@ -7,6 +7,8 @@ import io.tasklane.contracts.TaskDispatch;
 import io.tasklane.contracts.Topics;
 import io.tasklane.runner.RunnerProperties;
 import io.tasklane.runner.agent.RunningTasks;
+import io.tasklane.runner.agent.TaskTraces;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -62,6 +64,7 @@ public class DispatchListener implements SmartLifecycle {
   private final ConsumerFactory<?, ?> consumers;
   private final LedgerClient ledger;
   private final RunningTasks tasks;
+  private final TaskTraces traces;
   private final Slots slots;
   private final JsonMapper json;
   private final String runnerId;
@@ -89,6 +92,7 @@ public class DispatchListener implements SmartLifecycle {
       ConsumerFactory<?, ?> consumers,
       LedgerClient ledger,
       RunningTasks tasks,
+      TaskTraces traces,
       Slots slots,
       JsonMapper json,
       RunnerProperties properties,
@@ -96,6 +100,7 @@ public class DispatchListener implements SmartLifecycle {
     this.consumers = consumers;
     this.ledger = ledger;
     this.tasks = tasks;
+    this.traces = traces;
     this.slots = slots;
     this.json = json;
     this.runnerId = properties.runnerId();
@@ -116,7 +121,11 @@ public class DispatchListener implements SmartLifecycle {
 
   /** A fetched record not yet settled; {@code offsets} is its partition's bookkeeping. */
   private record Pending(
-      TopicPartition partition, long offset, Offsets offsets, TaskDispatch task) {
+      TopicPartition partition,
+      long offset,
+      Offsets offsets,
+      TaskDispatch task,
+      String traceParent) {
     Attempt attempt() {
       return new Attempt(task.taskId(), task.attempt());
     }
@@ -230,7 +239,9 @@ public class DispatchListener implements SmartLifecycle {
               TaskDispatch task = read(record);
               if (task != null) {
                 partitionOffsets.open.add(record.offset());
-                fetched.add(new Pending(partition, record.offset(), partitionOffsets, task));
+                fetched.add(
+                    new Pending(
+                        partition, record.offset(), partitionOffsets, task, traceParent(record)));
               }
             }
             synchronized (lock) {
@@ -348,6 +359,11 @@ public class DispatchListener implements SmartLifecycle {
     }
   }
 
+  private static String traceParent(ConsumerRecord<String, String> record) {
+    var header = record.headers().lastHeader(TaskTraces.HEADER);
+    return header == null ? null : new String(header.value(), StandardCharsets.US_ASCII);
+  }
+
   private TaskDispatch read(ConsumerRecord<String, String> record) {
     try {
       return json.readValue(record.value(), TaskDispatch.class);
@@ -400,7 +416,15 @@ public class DispatchListener implements SmartLifecycle {
         continue;
       }
       Pending claimed = next;
-      claims.execute(() -> claimAndStart(claimed));
+      claims.execute(
+          () ->
+              traces.inTrace(
+                  claimed.traceParent(),
+                  "task claim",
+                  () -> {
+                    claimAndStart(claimed);
+                    return null;
+                  }));
     }
   }
 

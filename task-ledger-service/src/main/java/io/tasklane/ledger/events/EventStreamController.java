@@ -1,8 +1,11 @@
 package io.tasklane.ledger.events;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import io.tasklane.contracts.TaskLifecycleEvent;
 import io.tasklane.ledger.api.Tenants;
 import io.tasklane.ledger.tasks.TaskLedger;
 import java.util.UUID;
@@ -22,6 +25,11 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @Tag(name = "Events", description = "Live lifecycle events")
 class EventStreamController {
 
+  private static final String LIFECYCLE_STREAM =
+      "Server-sent events named `lifecycle`: each `data` is one lifecycle event (a CloudEvents"
+          + " JSON object, the schema here), each `id` the cursor to resume from with"
+          + " Last-Event-ID; comment lines are heartbeats.";
+
   private final EventStreams streams;
   private final TaskLedger ledger;
 
@@ -34,6 +42,13 @@ class EventStreamController {
   @Operation(
       operationId = "streamTenantEvents",
       summary = "Every lifecycle event of the tenant; without a cursor, from now on")
+  @ApiResponse(
+      responseCode = "200",
+      description = LIFECYCLE_STREAM,
+      content =
+          @Content(
+              mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
+              schema = @Schema(implementation = TaskLifecycleEvent.class)))
   SseEmitter tenantEvents(
       @RequestHeader(Tenants.HEADER) String tenant,
       @RequestHeader(name = "Last-Event-ID", required = false) Long lastEventId,
@@ -46,7 +61,13 @@ class EventStreamController {
   @Operation(
       operationId = "streamTaskEvents",
       summary = "Lifecycle events of one task; without a cursor, its whole history")
-  @ApiResponse(responseCode = "200", description = "Server-sent events of the task")
+  @ApiResponse(
+      responseCode = "200",
+      description = LIFECYCLE_STREAM,
+      content =
+          @Content(
+              mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
+              schema = @Schema(implementation = TaskLifecycleEvent.class)))
   @ApiResponse(
       responseCode = "404",
       description = "No task with this id (or lookup) for the tenant")

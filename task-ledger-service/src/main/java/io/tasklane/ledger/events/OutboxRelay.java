@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tasklane.ledger.LedgerProperties;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -147,8 +149,10 @@ class OutboxRelay implements SmartLifecycle {
               List<Row> rows =
                   jdbc.sql(
                           """
-                          select id, topic, message_key, payload::text as payload, created_at from outbox
-                          where published_seq is null order by id limit :limit
+                          select o.id, o.topic, o.message_key, o.payload::text as payload,
+                            o.created_at, t.trace_parent
+                          from outbox o left join tasks t on t.task_id = o.task_id
+                          where o.published_seq is null order by o.id limit :limit
                           """)
                       .param("limit", settings.batchSize())
                       .query(Row.class)
@@ -178,7 +182,13 @@ class OutboxRelay implements SmartLifecycle {
   private void send(List<Row> rows) {
     List<CompletableFuture<?>> sends = new ArrayList<>(rows.size());
     for (Row row : rows) {
-      sends.add(kafka.send(row.topic(), row.messageKey(), row.payload()));
+      var record = new ProducerRecord<>(row.topic(), row.messageKey(), row.payload());
+      if (row.traceParent() != null) {
+        record
+            .headers()
+            .add(TraceContext.HEADER, row.traceParent().getBytes(StandardCharsets.US_ASCII));
+      }
+      sends.add(kafka.send(record));
     }
     kafka.flush();
     CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
@@ -200,5 +210,11 @@ class OutboxRelay implements SmartLifecycle {
     }
   }
 
-  record Row(long id, String topic, String messageKey, String payload, OffsetDateTime createdAt) {}
+  record Row(
+      long id,
+      String topic,
+      String messageKey,
+      String payload,
+      OffsetDateTime createdAt,
+      String traceParent) {}
 }

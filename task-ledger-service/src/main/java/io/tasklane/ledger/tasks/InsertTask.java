@@ -3,6 +3,7 @@ package io.tasklane.ledger.tasks;
 import io.tasklane.contracts.JournalEntryType;
 import io.tasklane.contracts.StepStatus;
 import io.tasklane.ledger.events.Outbox;
+import io.tasklane.ledger.events.TraceContext;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +22,13 @@ class InsertTask {
   private final JdbcClient jdbc;
   private final JsonMapper json;
   private final Outbox outbox;
+  private final TraceContext trace;
 
-  InsertTask(JdbcClient jdbc, JsonMapper json, Outbox outbox) {
+  InsertTask(JdbcClient jdbc, JsonMapper json, Outbox outbox, TraceContext trace) {
     this.jdbc = jdbc;
     this.json = json;
     this.outbox = outbox;
+    this.trace = trace;
   }
 
   /**
@@ -41,12 +44,12 @@ class InsertTask {
                 delivery_status, notify_policy, requester_session_key, owner_key,
                 child_session_key, run_id, parent_flow_id, parent_task_id, attempt,
                 current_step, model_options, run_timeout_seconds, created_at, last_event_at,
-                metadata, journal_seq, recoveries, version)
+                metadata, journal_seq, recoveries, version, trace_parent)
               values (:taskId, :tenant, :runtime, :executor, :label, :goal, :status,
                 :deliveryStatus, :notifyPolicy, :requesterSessionKey, :ownerKey,
                 :childSessionKey, :runId, :parentFlowId, :parentTaskId, :attempt,
                 0, :modelOptions::jsonb, :runTimeoutSeconds, :at, :at,
-                :metadata::jsonb, :seq, 0, 0)
+                :metadata::jsonb, :seq, 0, 0, :traceParent)
             ), plan as (
               insert into plan_steps (task_id, step_index, description, done_when, status, attempts,
                 done_check)
@@ -83,6 +86,7 @@ class InsertTask {
         .param("at", at)
         .param("metadata", task.metadata)
         .param("seq", task.journalSeq)
+        .param("traceParent", trace.current())
         .param("stepStatus", StepStatus.PENDING.wire())
         .param(
             "stepDescriptions",
