@@ -4,9 +4,13 @@ import io.tasklane.contracts.SignedIdentity;
 import io.tasklane.gateway.GatewayProperties;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -81,6 +85,7 @@ class ApiDocs {
           .forEach(entry -> schemas.set(entry.getKey(), entry.getValue()));
     }
     schemas.set("Problem", problemSchema());
+    withoutUnusedSchemas(paths, schemas);
     ObjectNode security = components.putObject("securitySchemes");
     security.putObject("bearerAuth").put("type", "http").put("scheme", "bearer");
     security
@@ -92,6 +97,30 @@ class ApiDocs {
     requirements.addObject().putArray("bearerAuth");
     requirements.addObject().putArray("apiKeyHeader");
     return merged;
+  }
+
+  private static final String SCHEMA_REF = "#/components/schemas/";
+
+  /**
+   * Drops the schemas no operation refers to, directly or through other schemas: a backend
+   * registers the type a handler returns even where the operation documents another (an event
+   * stream's emitter).
+   */
+  private static void withoutUnusedSchemas(JsonNode paths, ObjectNode schemas) {
+    Set<String> used = new HashSet<>();
+    Deque<JsonNode> pending = new ArrayDeque<>(List.of(paths));
+    while (!pending.isEmpty()) {
+      JsonNode node = pending.pop();
+      JsonNode ref = node.get("$ref");
+      if (ref != null && ref.isString() && ref.asString().startsWith(SCHEMA_REF)) {
+        String name = ref.asString().substring(SCHEMA_REF.length());
+        if (used.add(name) && schemas.has(name)) {
+          pending.push(schemas.get(name));
+        }
+      }
+      node.forEach(pending::push);
+    }
+    schemas.retain(used);
   }
 
   /**
