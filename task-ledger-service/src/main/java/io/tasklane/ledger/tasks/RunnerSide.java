@@ -14,6 +14,7 @@ import io.tasklane.contracts.TaskStatus;
 import io.tasklane.contracts.VerdictSource;
 import io.tasklane.ledger.LedgerProperties;
 import io.tasklane.ledger.api.TaskNotFoundException;
+import io.tasklane.ledger.events.Outbox;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -47,6 +48,7 @@ public class RunnerSide {
   public static final String UNVERIFIED_SUCCESS_REFUSED = "unverified_success_refused";
 
   private final TaskRepository tasks;
+  private final Outbox outbox;
   private final TaskRecovery recovery;
   private final DeliveryState deliveryState;
   private final Transitions transitions;
@@ -62,6 +64,7 @@ public class RunnerSide {
 
   RunnerSide(
       TaskRepository tasks,
+      Outbox outbox,
       TaskRecovery recovery,
       DeliveryState deliveryState,
       Transitions transitions,
@@ -75,6 +78,7 @@ public class RunnerSide {
       Clock clock,
       ReportLag reportLag) {
     this.tasks = tasks;
+    this.outbox = outbox;
     this.recovery = recovery;
     this.deliveryState = deliveryState;
     this.transitions = transitions;
@@ -179,6 +183,8 @@ public class RunnerSide {
     reports.forEach(report -> reportLag.applied(report.at()));
     tx.executeWithoutResult(
         status -> {
+          journal.deferUntilCommit();
+          outbox.deferUntilCommit();
           Set<UUID> fresh =
               firstDeliveries(
                   reports.stream()
@@ -208,6 +214,8 @@ public class RunnerSide {
               applyOne(loaded.get(report.taskId()), report);
             }
           }
+          journal.writeDeferred();
+          outbox.writeDeferred();
           tasks.flush();
         });
   }
