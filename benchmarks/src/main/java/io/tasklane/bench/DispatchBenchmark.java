@@ -156,6 +156,7 @@ public final class DispatchBenchmark implements Callable<Integer> {
             slots, modelConcurrency, loadAverage());
         if (mode.equals("latency")) {
           latency(models);
+          publishDelay("http://localhost:" + suite.port("ledger") + "/actuator/prometheus");
         } else {
           burst(models, suite, ledgerDb);
         }
@@ -209,6 +210,44 @@ public final class DispatchBenchmark implements Callable<Integer> {
         pct(millis, 99),
         millis.isEmpty() ? 0 : millis.getLast(),
         missing);
+  }
+
+  /**
+   * The outbox relay's delay from a message's commit time to Kafka's acknowledgement, as the ledger
+   * measured it: the mean over the run; p50, p99 and the maximum over its last two minutes
+   * (Micrometer's decaying window).
+   */
+  private void publishDelay(String ledgerMetrics) throws Exception {
+    String body =
+        http.send(
+                HttpRequest.newBuilder(URI.create(ledgerMetrics)).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    Map<String, Double> values = new HashMap<>();
+    for (String line : body.split("\n")) {
+      if (line.startsWith("tasklane_outbox_publish_delay_seconds")) {
+        String name = line.substring(0, line.lastIndexOf(' '));
+        values.put(name, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+      }
+    }
+    double count = values.getOrDefault("tasklane_outbox_publish_delay_seconds_count", 0.0);
+    double sum = values.getOrDefault("tasklane_outbox_publish_delay_seconds_sum", 0.0);
+    System.out.printf(
+        "outbox publish delay: %d messages, mean %.1f ms; last 2 min: p50 %.1f ms, p99 %.1f ms,"
+            + " max %.1f ms%n",
+        (long) count,
+        count == 0 ? 0 : sum / count * 1000,
+        value(values, "quantile=\"0.5\"") * 1000,
+        value(values, "quantile=\"0.99\"") * 1000,
+        values.getOrDefault("tasklane_outbox_publish_delay_seconds_max", 0.0) * 1000);
+  }
+
+  private static double value(Map<String, Double> values, String label) {
+    return values.entrySet().stream()
+        .filter(e -> e.getKey().contains(label))
+        .mapToDouble(Map.Entry::getValue)
+        .findFirst()
+        .orElse(0);
   }
 
   /** Creates {@code count} tasks numbered from {@code first} at {@code rate} per second. */
