@@ -89,6 +89,15 @@ public final class DispatchBenchmark implements Callable<Integer> {
   @Option(names = "--creators", defaultValue = "32", description = "Concurrent creates (burst).")
   int creators;
 
+  @Option(
+      names = "--statement-log",
+      description =
+          "PostgreSQL's server log (stderr, log_line_prefix with %%d): when given, the ledger's"
+              + " database logs every statement and the burst counts them per task.")
+  Path statementLog;
+
+  private static final Pattern METRIC_VALUE =
+      Pattern.compile("\"statistic\"\\s*:\\s*\"VALUE\"\\s*,\\s*\"value\"\\s*:\\s*([0-9.eE+-]+)");
   private static final Pattern TAG = Pattern.compile("bench-([0-9a-f]+)-(\\d+)");
   private final HttpClient http =
       HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
@@ -97,6 +106,7 @@ public final class DispatchBenchmark implements Callable<Integer> {
           .formatHex(java.nio.ByteBuffer.allocate(4).putInt((int) System.nanoTime()).array());
   private final Map<Integer, Long> createdAt = new ConcurrentHashMap<>();
   private String gateway;
+  private String database;
   private String apiKey;
 
   public static void main(String[] args) {
@@ -109,7 +119,13 @@ public final class DispatchBenchmark implements Callable<Integer> {
     try (var admin = DriverManager.getConnection(dbUrl, dbUser, "")) {
       admin.createStatement().execute("create database " + database);
       admin.createStatement().execute("create database " + database + "_n");
+      if (statementLog != null) {
+        admin
+            .createStatement()
+            .execute("alter database " + database + " set log_statement = 'all'");
+      }
     }
+    this.database = database;
     String ledgerDb = dbUrl.replaceAll("/[^/?]+(\\?.*)?$", "/" + database);
     apiKey = "tl_bench_" + run;
     try (var models = ScriptedModelServer.start()) {
@@ -140,6 +156,7 @@ public final class DispatchBenchmark implements Callable<Integer> {
             slots, modelConcurrency, loadAverage());
         if (mode.equals("latency")) {
           latency(models);
+          publishDelay("http://localhost:" + suite.port("ledger") + "/actuator/prometheus");
         } else {
           burst(models, suite, ledgerDb);
         }
@@ -193,6 +210,44 @@ public final class DispatchBenchmark implements Callable<Integer> {
         pct(millis, 99),
         millis.isEmpty() ? 0 : millis.getLast(),
         missing);
+  }
+
+  /**
+   * The outbox relay's delay from a message's commit time to Kafka's acknowledgement, as the ledger
+   * measured it: the mean over the run; p50, p99 and the maximum over its last two minutes
+   * (Micrometer's decaying window).
+   */
+  private void publishDelay(String ledgerMetrics) throws Exception {
+    String body =
+        http.send(
+                HttpRequest.newBuilder(URI.create(ledgerMetrics)).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    Map<String, Double> values = new HashMap<>();
+    for (String line : body.split("\n")) {
+      if (line.startsWith("tasklane_outbox_publish_delay_seconds")) {
+        String name = line.substring(0, line.lastIndexOf(' '));
+        values.put(name, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+      }
+    }
+    double count = values.getOrDefault("tasklane_outbox_publish_delay_seconds_count", 0.0);
+    double sum = values.getOrDefault("tasklane_outbox_publish_delay_seconds_sum", 0.0);
+    System.out.printf(
+        "outbox publish delay: %d messages, mean %.1f ms; last 2 min: p50 %.1f ms, p99 %.1f ms,"
+            + " max %.1f ms%n",
+        (long) count,
+        count == 0 ? 0 : sum / count * 1000,
+        value(values, "quantile=\"0.5\"") * 1000,
+        value(values, "quantile=\"0.99\"") * 1000,
+        values.getOrDefault("tasklane_outbox_publish_delay_seconds_max", 0.0) * 1000);
+  }
+
+  private static double value(Map<String, Double> values, String label) {
+    return values.entrySet().stream()
+        .filter(e -> e.getKey().contains(label))
+        .mapToDouble(Map.Entry::getValue)
+        .findFirst()
+        .orElse(0);
   }
 
   /** Creates {@code count} tasks numbered from {@code first} at {@code rate} per second. */
@@ -266,7 +321,14 @@ public final class DispatchBenchmark implements Callable<Integer> {
       awaitEnded(db, warm, Duration.ofMinutes(2));
       long kafkaBefore = kafkaRecords(suite.bootstrapServers());
       long commitsBefore = commits(db);
-      String runnerMetrics = "http://localhost:" + suite.port("runner") + "/actuator/prometheus";
+      long statementsBefore = statements();
+      Map<String, Double> cpuBefore = cpuSeconds(db);
+      // the one gauge, not the whole Prometheus page: scraping that ten times a second cost the
+      // runner a noticeable share of its CPU
+      String runnerMetrics =
+          "http://localhost:"
+              + suite.port("runner")
+              + "/actuator/metrics/tasklane.runner.slots.busy";
       AtomicInteger done = new AtomicInteger();
       List<double[]> samples = new ArrayList<>();
       Thread sampler =
@@ -276,7 +338,7 @@ public final class DispatchBenchmark implements Callable<Integer> {
                     try (Connection s = DriverManager.getConnection(ledgerDb, dbUser, "")) {
                       while (done.get() == 0) {
                         long queued = count(s, "status = 'queued'");
-                        double busy = metric(runnerMetrics, "tasklane_runner_slots_busy");
+                        double busy = metric(runnerMetrics);
                         synchronized (samples) {
                           samples.add(new double[] {queued, busy});
                         }
@@ -308,6 +370,8 @@ public final class DispatchBenchmark implements Callable<Integer> {
       sampler.join();
       long kafkaAfter = kafkaRecords(suite.bootstrapServers());
       long commitsAfter = commits(db);
+      long statementsAfter = statements();
+      Map<String, Double> cpuAfter = cpuSeconds(db);
       ResultSet r =
           db.createStatement()
               .executeQuery(
@@ -359,6 +423,84 @@ public final class DispatchBenchmark implements Callable<Integer> {
           (kafkaAfter - kafkaBefore) / (double) tasks,
           (commitsAfter - commitsBefore) / (double) tasks,
           all);
+      StringBuilder cpu = new StringBuilder("CPU per task (ms):");
+      double total = 0;
+      for (var process : cpuAfter.entrySet()) {
+        double ms =
+            (process.getValue() - cpuBefore.getOrDefault(process.getKey(), 0.0)) * 1000 / tasks;
+        total += ms;
+        cpu.append(" %s %.1f,".formatted(process.getKey(), ms));
+      }
+      System.out.println(cpu.append(" total %.1f".formatted(total)));
+      if (statementLog != null) {
+        System.out.printf(
+            "per task: %.1f ledger database statements, BEGIN and COMMIT included%n",
+            (statementsAfter - statementsBefore) / (double) tasks);
+      }
+    }
+  }
+
+  /**
+   * CPU time (user + system) so far of each process of the suite (this JVM holds the model server
+   * and the load generator), and of the PostgreSQL backends serving the ledger's database, from
+   * {@code /proc}. Backends that ended since the first reading are missing from the second, so
+   * PostgreSQL's figure is a lower bound.
+   */
+  private Map<String, Double> cpuSeconds(Connection db) throws Exception {
+    Map<String, Double> cpu = new java.util.TreeMap<>();
+    cpu.put("benchmark+model", cpuSeconds(ProcessHandle.current().pid()));
+    ProcessHandle.current()
+        .descendants()
+        .forEach(
+            child -> {
+              String line = child.info().commandLine().orElse("");
+              for (String service : List.of("task-ledger", "runner", "gateway")) {
+                if (line.contains(service + "-service")) {
+                  cpu.merge(service.replace("task-", ""), cpuSeconds(child.pid()), Double::sum);
+                }
+              }
+            });
+    ResultSet backends =
+        db.createStatement()
+            .executeQuery(
+                "select pid from pg_stat_activity where datname = current_database()"
+                    + " and pid <> pg_backend_pid()");
+    double postgres = 0;
+    while (backends.next()) {
+      postgres += cpuSeconds(backends.getLong(1));
+    }
+    cpu.put("postgres", postgres);
+    return cpu;
+  }
+
+  private static double cpuSeconds(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // utime and stime, fields 14 and 15 of the line, in clock ticks of 10 ms
+      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
+  /** Statements the server has logged for the ledger's database so far (0 without a log). */
+  private long statements() throws Exception {
+    if (statementLog == null) {
+      return 0;
+    }
+    String prefix = "@" + database + " LOG:  ";
+    try (var lines = Files.lines(statementLog)) {
+      return lines
+          .filter(
+              line ->
+                  (line.contains(prefix + "execute ") || line.contains(prefix + "statement: "))
+                      // this benchmark's own probes of the database
+                      && !line.contains("where status = '")
+                      && !line.contains("pg_stat_database")
+                      && !line.contains("pg_stat_activity")
+                      && !line.contains("extract(epoch"))
+          .count();
     }
   }
 
@@ -388,18 +530,14 @@ public final class DispatchBenchmark implements Callable<Integer> {
     return r.getLong(1);
   }
 
-  private double metric(String url, String name) throws Exception {
+  private double metric(String url) throws Exception {
     String body =
         http.send(
                 HttpRequest.newBuilder(URI.create(url)).build(),
                 HttpResponse.BodyHandlers.ofString())
             .body();
-    for (String line : body.split("\n")) {
-      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
-        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return 0;
+    Matcher value = METRIC_VALUE.matcher(body);
+    return value.find() ? Double.parseDouble(value.group(1)) : 0;
   }
 
   private static long kafkaRecords(String bootstrap) throws Exception {

@@ -190,6 +190,54 @@ class RunnerReportTests extends LedgerTest {
   }
 
   @Test
+  void reportsOfSeveralTasksSentTogetherAreEachAppliedOnceAndInOrder() {
+    List<ScriptedRunner> runners =
+        List.of(
+            runningTask("{\"goal\":\"Together 1\"}"),
+            runningTask("{\"goal\":\"Together 2\"}"),
+            runningTask("{\"goal\":\"Together 3\"}"));
+    var stillRunning = runningTask("{\"goal\":\"Together, still running\"}");
+    runners.forEach(runner -> runner.send(runner.plan("the work")));
+    runners.forEach(runner -> runner.send(runner.stepStarted(0)));
+    stillRunning.send(stillRunning.stepStarted(0));
+    stillRunning.send(stillRunning.heartbeat(3600));
+    runners.forEach(runner -> runner.send(runner.heartbeat(3600)));
+    runners.forEach(runner -> runner.send(runner.toolCalled(0, "write_file", "{}")));
+    for (ScriptedRunner runner : runners) {
+      RunnerReport verdict = runner.send(runner.verdict(0, true, "written"));
+      runner.send(verdict); // redelivered
+    }
+    runners.forEach(runner -> runner.send(runner.progress("verified")));
+    runners.forEach(runner -> runner.send(runner.finished(TaskStatus.SUCCEEDED, "done", null)));
+    stillRunning.send(stillRunning.progress("marker"));
+
+    for (ScriptedRunner runner : runners) {
+      JsonNode task =
+          awaitTask(runner.taskId(), t -> t.get("status").asString().equals("succeeded"));
+      assertThat(task.get("terminalSummary").asString()).isEqualTo("done");
+      assertThat(task.has("leaseExpiresAt")).isFalse();
+      assertThat(task.get("plan").get(0).get("status").asString()).isEqualTo("verified");
+      assertThat(journal(runner.taskId()))
+          .extracting(entry -> entry.get("type").asString())
+          .containsExactly(
+              "created",
+              "status_changed",
+              "plan_set",
+              "step_started",
+              "tool_call",
+              "verdict",
+              "progress",
+              "status_changed");
+    }
+    JsonNode running =
+        awaitTask(
+            stillRunning.taskId(), t -> "marker".equals(t.path("progressSummary").asString("")));
+    assertThat(running.get("status").asString()).isEqualTo("running");
+    assertThat(Instant.parse(running.get("leaseExpiresAt").asString()))
+        .isAfter(Instant.now().plusSeconds(3000));
+  }
+
+  @Test
   void aReportForAnotherTenantsTaskIsIgnored() {
     var runner = runningTask("{\"goal\":\"Mine\"}");
     var impostor = new ScriptedRunner(runner.taskId(), tenant + "-other", 1);

@@ -2,6 +2,8 @@ package io.tasklane.ledger.events;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -15,6 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 public class Outbox {
+
+  private static final Object DEFERRED = Outbox.class.getName() + ".deferred";
 
   private final JdbcClient jdbc;
   private final JsonMapper json;
@@ -34,6 +38,13 @@ public class Outbox {
   }
 
   public void add(Message message) {
+    @SuppressWarnings("unchecked")
+    List<Message> deferred =
+        (List<Message>) TransactionSynchronizationManager.getResource(DEFERRED);
+    if (deferred != null) {
+      deferred.add(message);
+      return;
+    }
     jdbc.sql(
             """
             insert into outbox (topic, message_key, tenant, task_id, payload, created_at)
@@ -46,6 +57,58 @@ public class Outbox {
         .param("payload", message.payload())
         .param("at", Timestamp.from(message.at()))
         .update();
+    wakeRelayAfterCommit();
+  }
+
+  /**
+   * From now until the current transaction ends, messages are kept and written together in one
+   * statement, in the order they were added: by {@link #writeDeferred()}, or else just before the
+   * transaction commits.
+   */
+  public void deferUntilCommit() {
+    if (TransactionSynchronizationManager.hasResource(DEFERRED)) {
+      return;
+    }
+    TransactionSynchronizationManager.bindResource(DEFERRED, new ArrayList<Message>());
+    TransactionSynchronizationManager.registerSynchronization(
+        new TransactionSynchronization() {
+          @Override
+          public void beforeCommit(boolean readOnly) {
+            writeDeferred();
+          }
+
+          @Override
+          public void afterCompletion(int status) {
+            TransactionSynchronizationManager.unbindResourceIfPossible(DEFERRED);
+          }
+        });
+  }
+
+  /** Writes the messages kept since {@link #deferUntilCommit()}. */
+  public void writeDeferred() {
+    @SuppressWarnings("unchecked")
+    List<Message> messages =
+        (List<Message>) TransactionSynchronizationManager.getResource(DEFERRED);
+    if (messages == null || messages.isEmpty()) {
+      return;
+    }
+    jdbc.sql(
+            """
+            insert into outbox (topic, message_key, tenant, task_id, payload, created_at)
+            select m.topic, m.task_id::text, m.tenant, m.task_id, m.payload::jsonb,
+                   m.created_at::timestamptz
+            from unnest(:topics::text[], :tenants::text[], :taskIds::uuid[], :payloads::text[],
+                        :createdAts::text[]) with ordinality
+              as m(topic, tenant, task_id, payload, created_at, n)
+            order by m.n
+            """)
+        .param("topics", messages.stream().map(Message::topic).toArray(String[]::new))
+        .param("tenants", messages.stream().map(Message::tenant).toArray(String[]::new))
+        .param("taskIds", messages.stream().map(Message::taskId).toArray(UUID[]::new))
+        .param("payloads", messages.stream().map(Message::payload).toArray(String[]::new))
+        .param("createdAts", messages.stream().map(m -> m.at().toString()).toArray(String[]::new))
+        .update();
+    messages.clear();
     wakeRelayAfterCommit();
   }
 

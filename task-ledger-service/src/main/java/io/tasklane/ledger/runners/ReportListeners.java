@@ -4,10 +4,13 @@ import io.tasklane.contracts.DeliveryReport;
 import io.tasklane.contracts.RunnerReport;
 import io.tasklane.contracts.Topics;
 import io.tasklane.ledger.tasks.RunnerSide;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,20 +33,42 @@ class ReportListeners {
   }
 
   // one consumer per partition of the default three: heartbeats must not queue up behind one
-  // thread's backlog long enough for a lease to run out (order is kept within a partition)
+  // thread's backlog long enough for a lease to run out (order is kept within a partition).
+  // A poll's reports are applied together: a backlog costs one transaction per poll, not per report
   @KafkaListener(
       topics = Topics.RUNNER_REPORTS,
       groupId = "${tasklane.ledger.consumer-group:task-ledger}",
-      concurrency = "${tasklane.ledger.report-consumers:3}")
-  void onRunnerReport(String payload) {
-    RunnerReport report;
-    try {
-      report = json.readValue(withoutNul(payload), RunnerReport.class);
-    } catch (JacksonException e) {
-      log.warn("Skipped unreadable runner report: {}", e.getOriginalMessage());
-      return;
+      concurrency = "${tasklane.ledger.report-consumers:3}",
+      containerFactory = ReportConsumers.BATCH_FACTORY)
+  void onRunnerReports(List<String> payloads) {
+    List<RunnerReport> reports = new ArrayList<>(payloads.size());
+    List<Integer> positions = new ArrayList<>(payloads.size());
+    for (int i = 0; i < payloads.size(); i++) {
+      try {
+        reports.add(json.readValue(withoutNul(payloads.get(i)), RunnerReport.class));
+        positions.add(i);
+      } catch (JacksonException e) {
+        log.warn("Skipped unreadable runner report: {}", e.getOriginalMessage());
+      }
     }
-    runnerSide.apply(report);
+    try {
+      runnerSide.applyBatch(reports);
+    } catch (RuntimeException batchFailure) {
+      log.info(
+          "A batch of {} runner reports was rolled back ({}); applying them one by one",
+          reports.size(),
+          batchFailure.toString());
+      for (int i = 0; i < reports.size(); i++) {
+        try {
+          runnerSide.apply(reports.get(i));
+        } catch (RuntimeException e) {
+          // the reports before it are applied and committed; this one and the rest are retried
+          // from the broker, as a single record would be
+          throw new BatchListenerFailedException(
+              "Runner report could not be applied", e, positions.get(i));
+        }
+      }
+    }
   }
 
   @KafkaListener(

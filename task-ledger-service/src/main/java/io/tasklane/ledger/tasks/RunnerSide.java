@@ -14,12 +14,18 @@ import io.tasklane.contracts.TaskStatus;
 import io.tasklane.contracts.VerdictSource;
 import io.tasklane.ledger.LedgerProperties;
 import io.tasklane.ledger.api.TaskNotFoundException;
+import io.tasklane.ledger.events.Outbox;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +48,7 @@ public class RunnerSide {
   public static final String UNVERIFIED_SUCCESS_REFUSED = "unverified_success_refused";
 
   private final TaskRepository tasks;
+  private final Outbox outbox;
   private final TaskRecovery recovery;
   private final DeliveryState deliveryState;
   private final Transitions transitions;
@@ -57,6 +64,7 @@ public class RunnerSide {
 
   RunnerSide(
       TaskRepository tasks,
+      Outbox outbox,
       TaskRecovery recovery,
       DeliveryState deliveryState,
       Transitions transitions,
@@ -70,6 +78,7 @@ public class RunnerSide {
       Clock clock,
       ReportLag reportLag) {
     this.tasks = tasks;
+    this.outbox = outbox;
     this.recovery = recovery;
     this.deliveryState = deliveryState;
     this.transitions = transitions;
@@ -154,39 +163,95 @@ public class RunnerSide {
             return;
           }
           TaskEntity task = tasks.findById(report.taskId()).orElse(null);
-          if (task == null || !task.tenant.equals(report.tenant())) {
-            ignored("unknown_task", report);
-            return;
+          applyOne(task, report);
+          if (task != null) {
+            tasks.flush();
           }
-          if (task.attempt != report.attempt()) {
-            ignored("stale_attempt", report);
-            return;
-          }
-          if (task.status != TaskStatus.RUNNING) {
-            ignored("not_running", report);
-            return;
-          }
-          if (isSuccess(report)) {
-            String refusal = successRefusal(task, report);
-            if (refusal != null) {
-              refuseSuccess(task, report, refusal);
-              tasks.saveAndFlush(task);
-              return;
-            }
-          } else if (!report.runnerId().equals(task.runnerId)) {
-            ignored("not_claim_holder", report);
-            return;
-          }
-          applyTo(task, report);
-          if (task.status == TaskStatus.RUNNING && task.leaseExpiresAt != null) {
-            // any report of the claim holder shows it is alive, as a heartbeat does
-            Instant alive = task.lastEventAt.plus(properties.lease());
-            if (alive.isAfter(task.leaseExpiresAt)) {
-              task.leaseExpiresAt = alive;
-            }
-          }
-          tasks.saveAndFlush(task);
         });
+  }
+
+  /**
+   * Applies the reports of one poll in one transaction, in their order: one statement records every
+   * report id, one reads every task they are about, and the tasks are written once at the end. Each
+   * report passes the same checks as {@link #apply(RunnerReport)} does. When anything fails the
+   * whole batch rolls back, so the caller can apply its reports one by one instead.
+   */
+  public void applyBatch(List<RunnerReport> reports) {
+    if (reports.isEmpty()) {
+      return;
+    }
+    reports.forEach(report -> reportLag.applied(report.at()));
+    tx.executeWithoutResult(
+        status -> {
+          journal.deferUntilCommit();
+          outbox.deferUntilCommit();
+          Set<UUID> fresh =
+              firstDeliveries(
+                  reports.stream()
+                      .filter(report -> !(report instanceof RunnerReport.Heartbeat))
+                      .map(RunnerReport::reportId)
+                      .distinct()
+                      .toList());
+          Map<UUID, TaskEntity> loaded = new HashMap<>();
+          Set<UUID> reported = new LinkedHashSet<>();
+          for (RunnerReport report : reports) {
+            if (fresh.contains(report.reportId())) {
+              reported.add(report.taskId());
+            }
+          }
+          if (!reported.isEmpty()) {
+            tasks.findAllWithPlan(reported).forEach(task -> loaded.put(task.taskId, task));
+          }
+          for (RunnerReport report : reports) {
+            if (report instanceof RunnerReport.Heartbeat heartbeat) {
+              TaskEntity task = loaded.get(heartbeat.taskId());
+              if (task == null) {
+                heartbeat(heartbeat);
+              } else {
+                heartbeat(task, heartbeat);
+              }
+            } else if (fresh.remove(report.reportId())) {
+              applyOne(loaded.get(report.taskId()), report);
+            }
+          }
+          journal.writeDeferred();
+          outbox.writeDeferred();
+          tasks.flush();
+        });
+  }
+
+  /** Applies one first-delivered report to its task (null when there is no such task). */
+  private void applyOne(TaskEntity task, RunnerReport report) {
+    if (task == null || !task.tenant.equals(report.tenant())) {
+      ignored("unknown_task", report);
+      return;
+    }
+    if (task.attempt != report.attempt()) {
+      ignored("stale_attempt", report);
+      return;
+    }
+    if (task.status != TaskStatus.RUNNING) {
+      ignored("not_running", report);
+      return;
+    }
+    if (isSuccess(report)) {
+      String refusal = successRefusal(task, report);
+      if (refusal != null) {
+        refuseSuccess(task, report, refusal);
+        return;
+      }
+    } else if (!report.runnerId().equals(task.runnerId)) {
+      ignored("not_claim_holder", report);
+      return;
+    }
+    applyTo(task, report);
+    if (task.status == TaskStatus.RUNNING && task.leaseExpiresAt != null) {
+      // any report of the claim holder shows it is alive, as a heartbeat does
+      Instant alive = task.lastEventAt.plus(properties.lease());
+      if (alive.isAfter(task.leaseExpiresAt)) {
+        task.leaseExpiresAt = alive;
+      }
+    }
   }
 
   @Retryable(
@@ -237,6 +302,28 @@ public class RunnerSide {
             .update();
     if (extended == 0) {
       ignored("no_running_attempt", heartbeat);
+    }
+  }
+
+  /**
+   * The same change as {@link #heartbeat(RunnerReport.Heartbeat)}, made on a task this transaction
+   * has loaded (and will write) anyway.
+   */
+  private void heartbeat(TaskEntity task, RunnerReport.Heartbeat heartbeat) {
+    if (!task.tenant.equals(heartbeat.tenant())
+        || task.attempt != heartbeat.attempt()
+        || !heartbeat.runnerId().equals(task.runnerId)
+        || task.status != TaskStatus.RUNNING) {
+      ignored("no_running_attempt", heartbeat);
+      return;
+    }
+    Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    Instant until = at.plusSeconds(Math.max(1, heartbeat.leaseSeconds()));
+    if (task.leaseExpiresAt == null || until.isAfter(task.leaseExpiresAt)) {
+      task.leaseExpiresAt = until;
+    }
+    if (task.lastEventAt == null || at.isAfter(task.lastEventAt)) {
+      task.lastEventAt = at;
     }
   }
 
@@ -439,6 +526,24 @@ public class RunnerSide {
             .param("at", Timestamp.from(Instant.now()))
             .update()
         == 1;
+  }
+
+  /** Records the report ids in one statement; returns those not recorded before. */
+  private Set<UUID> firstDeliveries(List<UUID> messageIds) {
+    if (messageIds.isEmpty()) {
+      return new HashSet<>();
+    }
+    return new HashSet<>(
+        jdbc.sql(
+                """
+                insert into processed_messages (message_id, processed_at)
+                select id, :at from unnest(:ids::uuid[]) as id
+                on conflict do nothing returning message_id
+                """)
+            .param("ids", messageIds.toArray(UUID[]::new))
+            .param("at", Timestamp.from(Instant.now()))
+            .query(UUID.class)
+            .list());
   }
 
   private void ignored(String reason, RunnerReport report) {
