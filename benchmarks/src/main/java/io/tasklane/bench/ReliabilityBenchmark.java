@@ -170,7 +170,7 @@ public final class ReliabilityBenchmark implements Callable<Integer> {
       processes.add(ledger);
       awaitReady(ledgerPort, ledger, "ledger");
       System.out.printf(
-          "Services: ledger, 2 runners (defaults: heartbeat 2 s, lease 8 s, grace 3 s, lease pass"
+          "Services: ledger, 2 runners (defaults: heartbeat 2 s, lease 6 s, grace 2 s, lease pass"
               + " 1 s), notifier; model answers after %d ms; work in %s%n",
           modelDelayMillis, work);
       if (scenarios.contains(1)) {
@@ -568,7 +568,8 @@ public final class ReliabilityBenchmark implements Callable<Integer> {
     System.out.printf(
         "scenario 5 notifier stopped mid-delivery: messages=%d to %d chats, SIGTERM after %d"
             + " delivered (%d pending), kill -9 after %d; delivered=%d lost=%d duplicates=%d;"
-            + " 429 answers=%d; most requests in any second=%d (cap 30), per-chat gaps under 1 s=%d"
+            + " 429 answers=%d; most requests in any second=%d, in any 5 s=%d (cap 30/s),"
+            + " per-chat gaps under 1 s=%d"
             + " (shortest %s); all delivered %s after the kill (%s after publishing)%n",
         messages,
         chats,
@@ -580,6 +581,7 @@ public final class ReliabilityBenchmark implements Callable<Integer> {
         accepted - distinct,
         tooMany,
         maxInAnySecond(sent),
+        maxInAny(sent, Duration.ofSeconds(5)),
         perChatViolations,
         minGap == null ? "none" : minGap.toMillis() + " ms",
         seconds(distinct < messages ? null : Duration.between(killed, done)),
@@ -614,6 +616,11 @@ public final class ReliabilityBenchmark implements Callable<Integer> {
 
   /** The most requests that arrived within any one second. */
   private static int maxInAnySecond(List<FakeTelegramBotApi.Request> requests) {
+    return maxInAny(requests, Duration.ofSeconds(1));
+  }
+
+  /** The most requests that arrived within any window of {@code length}. */
+  private static int maxInAny(List<FakeTelegramBotApi.Request> requests, Duration length) {
     long[] at =
         requests.stream()
             .map(FakeTelegramBotApi.Request::receivedAt)
@@ -622,7 +629,7 @@ public final class ReliabilityBenchmark implements Callable<Integer> {
             .toArray();
     int max = 0;
     for (int i = 0, j = 0; i < at.length; i++) {
-      while (at[i] - at[j] >= 1_000_000_000L) {
+      while (at[i] - at[j] >= length.toNanos()) {
         j++;
       }
       max = Math.max(max, i - j + 1);
@@ -727,11 +734,19 @@ public final class ReliabilityBenchmark implements Callable<Integer> {
       Thread.sleep(2000);
       long stored;
       long ended;
+      long succeeded;
+      long markedLost;
       try (Connection db = DriverManager.getConnection(database, "postgres", "");
           var statement =
               db.prepareStatement(
-                  "select count(*), count(*) filter (where status = 'succeeded') from tasks"
-                      + " where task_id = any (?::uuid[])")) {
+                  """
+                  select count(*),
+                         count(*) filter (where status in
+                           ('succeeded','failed','timed_out','cancelled','lost','needs_assistance')),
+                         count(*) filter (where status = 'succeeded'),
+                         count(*) filter (where status = 'lost')
+                  from tasks where task_id = any (?::uuid[])
+                  """)) {
         long deadline = System.nanoTime() + END_WAIT.toNanos();
         while (true) {
           statement.setArray(1, db.createArrayOf("text", acknowledged.toArray()));
@@ -739,6 +754,8 @@ public final class ReliabilityBenchmark implements Callable<Integer> {
             rs.next();
             stored = rs.getLong(1);
             ended = rs.getLong(2);
+            succeeded = rs.getLong(3);
+            markedLost = rs.getLong(4);
           }
           if (ended >= acknowledged.size() || System.nanoTime() > deadline) {
             break;
@@ -755,7 +772,8 @@ public final class ReliabilityBenchmark implements Callable<Integer> {
       System.out.printf(
           "scenario 4 PostgreSQL restart (down %d s) at %d creates/s: creates=%d answered %s;"
               + " 503 problem with Retry-After=%d, 500 or other 5xx=%d, no answer=%d;"
-              + " acknowledged=%d lost=%d succeeded=%d; creates acknowledged again %s after the"
+              + " acknowledged=%d lost=%d succeeded=%d marked lost=%d; creates acknowledged"
+              + " again %s after the"
               + " server was back (%s after it stopped)%n",
           dbDownSeconds,
           dbRate,
@@ -768,7 +786,8 @@ public final class ReliabilityBenchmark implements Callable<Integer> {
           unreachable.get(),
           acknowledged.size(),
           acknowledged.size() - stored,
-          ended,
+          succeeded,
+          markedLost,
           seconds(Duration.between(started, recoveredAt)),
           seconds(Duration.between(stopped, recoveredAt)));
       runner.process().destroy();

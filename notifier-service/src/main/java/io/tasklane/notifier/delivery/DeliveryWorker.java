@@ -1,5 +1,6 @@
 package io.tasklane.notifier.delivery;
 
+import io.tasklane.backend.DatabaseUnavailable;
 import io.tasklane.contracts.DeliveryChannel;
 import io.tasklane.contracts.DeliveryStatus;
 import io.tasklane.notifier.NotifierProperties;
@@ -143,13 +144,38 @@ class DeliveryWorker implements SmartLifecycle {
     // a stop interrupts the lane; the outcome is recorded all the same, or it would be sent again
     boolean interrupted = Thread.interrupted();
     try {
-      record(delivery, attempt);
-    } catch (RuntimeException e) {
-      log.warn("Could not record the outcome of delivery {}: {}", delivery.id(), e.toString());
+      recordUntilStored(delivery, attempt);
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  /**
+   * Records the outcome; while the database cannot be reached, tries again (backing off up to 5 s)
+   * for as long as this worker's claim holds: the message is sent, and an outcome that is not
+   * stored would have it sent again once the claim runs out.
+   */
+  private void recordUntilStored(ClaimedDelivery delivery, Attempt attempt) {
+    long deadline = System.nanoTime() + settings.claimLease().toNanos() / 2;
+    long backoffMillis = 200;
+    while (true) {
+      try {
+        record(delivery, attempt);
+        return;
+      } catch (RuntimeException e) {
+        if (!DatabaseUnavailable.isCause(e) || System.nanoTime() > deadline) {
+          log.warn("Could not record the outcome of delivery {}: {}", delivery.id(), e.toString());
+          return;
+        }
+      }
+      try {
+        Thread.sleep(backoffMillis);
+      } catch (InterruptedException e) {
+        // a stop: the outcome still has to be stored
+      }
+      backoffMillis = Math.min(backoffMillis * 2, 5_000);
     }
   }
 

@@ -298,10 +298,14 @@ public class Maintenance {
 
   /**
    * Leases that ended before this are expired: the grace, plus however far behind the runners'
-   * reports this ledger is, so a heartbeat not read yet is never taken for a missing one.
+   * reports this ledger is (by the reports' own time, or by the consumers' position in the topic,
+   * whichever is further), so a heartbeat not read yet is never taken for a missing one.
    */
   private Instant leaseCutoff(Instant now) {
-    return now.minus(properties.recovery().grace()).minus(reportLag.lag());
+    Duration behind = reportLag.lag();
+    Duration backlog = brokerWatch.reportBacklog();
+    return now.minus(properties.recovery().grace())
+        .minus(backlog.compareTo(behind) > 0 ? backlog : behind);
   }
 
   /**
