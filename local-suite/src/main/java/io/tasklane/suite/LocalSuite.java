@@ -1,7 +1,6 @@
 package io.tasklane.suite;
 
 import io.tasklane.contracts.SignedIdentity;
-import io.tasklane.contracts.Topics;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,7 +25,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.LoggerFactory;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -177,7 +175,7 @@ public final class LocalSuite implements Callable<Integer> {
   List<String> extraProperties = new ArrayList<>();
 
   private final Map<String, Process> children = new LinkedHashMap<>();
-  private EmbeddedKafkaKraftBroker broker;
+  private LocalBroker broker;
   private EmbeddedDatabase embeddedDatabase;
   private String signingKey;
   private String modelReport = "";
@@ -301,7 +299,7 @@ public final class LocalSuite implements Callable<Integer> {
 
   /** The broker's bootstrap address, once started. */
   public String bootstrapServers() {
-    return broker.getBrokersAsString();
+    return broker.bootstrapServers();
   }
 
   /** The port a service listens on. */
@@ -403,20 +401,20 @@ public final class LocalSuite implements Callable<Integer> {
     }
   }
 
-  private String startBroker() {
+  private String startBroker() throws IOException {
     System.out.println("Starting Kafka (KRaft) on port " + kafkaPort + " ...");
-    broker =
-        new EmbeddedKafkaKraftBroker(
-            1,
-            3,
-            Topics.TASK_DISPATCH,
-            Topics.TASK_CONTROL,
-            Topics.RUNNER_REPORTS,
-            Topics.TASK_LIFECYCLE,
-            Topics.DELIVERY_REPORTS);
-    broker.kafkaPorts(kafkaPort);
-    broker.afterPropertiesSet();
-    return broker.getBrokersAsString();
+    broker = LocalBroker.start(Files.createTempDirectory("tasklane-kafka"), kafkaPort);
+    return broker.bootstrapServers();
+  }
+
+  /**
+   * Stops the broker and starts it again on the same port with the same log, the services running
+   * on meanwhile; {@code down} is how long it stays stopped.
+   */
+  public void restartBroker(Duration down) throws InterruptedException {
+    broker.stop();
+    Thread.sleep(down);
+    broker.restart();
   }
 
   private void start(String service, List<String> args) throws Exception {
@@ -570,8 +568,9 @@ public final class LocalSuite implements Callable<Integer> {
 
   private void stopBrokerQuietly() {
     try {
-      broker.destroy();
-    } catch (RuntimeException e) {
+      broker.close();
+      deleteRecursively(broker.logDirectory());
+    } catch (IOException | RuntimeException e) {
       System.err.println("The Kafka broker did not stop cleanly: " + e);
     }
   }
@@ -584,6 +583,17 @@ public final class LocalSuite implements Callable<Integer> {
     var context = (ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory();
     for (String name : List.of("org.apache.kafka", "kafka", "state.change.logger")) {
       context.getLogger(name).setLevel(ch.qos.logback.classic.Level.OFF);
+    }
+  }
+
+  private static void deleteRecursively(Path directory) throws IOException {
+    if (!Files.exists(directory)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(directory)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
     }
   }
 

@@ -42,7 +42,7 @@ public record RunnerProperties(
     @Min(1) @DefaultValue("4") int slots,
     @Min(1) @DefaultValue("50") int dispatchBatch,
     @NotNull @DefaultValue("2s") Duration heartbeatInterval,
-    @NotNull @DefaultValue("8s") Duration leaseDuration,
+    @NotNull @DefaultValue("6s") Duration leaseDuration,
     @NotNull @DefaultValue("5s") Duration handBackWait,
     @NotNull @DefaultValue("30m") Duration runTimeout,
     @Min(1) @DefaultValue("8") int maxRoundsPerStep,

@@ -3,6 +3,7 @@ package io.tasklane.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tasklane.testsupport.TcpProxy;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.regex.Matcher;

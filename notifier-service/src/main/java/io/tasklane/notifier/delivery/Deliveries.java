@@ -180,6 +180,18 @@ class Deliveries {
         .list();
   }
 
+  /** Gives claimed deliveries back to the queue before their claim runs out. */
+  void release(List<Long> ids) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    jdbc.sql(
+            "UPDATE notifier.delivery SET claimed_until = NULL"
+                + " WHERE id = ANY (:ids) AND status = 'pending'")
+        .param("ids", ids.toArray(Long[]::new))
+        .update();
+  }
+
   void markReported(List<Long> ids) {
     jdbc.sql("UPDATE notifier.delivery SET reported_at = now() WHERE id = ANY (:ids)")
         .param("ids", ids.toArray(Long[]::new))

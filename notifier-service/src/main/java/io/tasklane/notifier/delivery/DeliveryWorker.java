@@ -1,5 +1,6 @@
 package io.tasklane.notifier.delivery;
 
+import io.tasklane.backend.DatabaseUnavailable;
 import io.tasklane.contracts.DeliveryChannel;
 import io.tasklane.contracts.DeliveryStatus;
 import io.tasklane.notifier.NotifierProperties;
@@ -32,6 +33,9 @@ class DeliveryWorker implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
 
+  /** How long a stop waits for the sends in flight (one per lane) to be answered and recorded. */
+  private static final Duration SEND_DRAIN = Duration.ofSeconds(15);
+
   private final Deliveries deliveries;
   private final Map<DeliveryChannel, ChannelSender> senders;
   private final DeliveryMetrics metrics;
@@ -40,6 +44,7 @@ class DeliveryWorker implements SmartLifecycle {
   private final Set<String> busyLanes = ConcurrentHashMap.newKeySet();
   private ExecutorService lanes;
   private ScheduledFuture<?> polling;
+  private volatile boolean stopping;
 
   DeliveryWorker(
       Deliveries deliveries,
@@ -57,16 +62,24 @@ class DeliveryWorker implements SmartLifecycle {
 
   @Override
   public synchronized void start() {
+    stopping = false;
     lanes = Executors.newVirtualThreadPerTaskExecutor();
     polling = scheduler.scheduleWithFixedDelay(this::poll, settings.pollInterval());
   }
 
+  /**
+   * Stops claiming and ends the lanes: a lane waiting for a send slot gives up without sending, a
+   * send in flight is answered and its outcome recorded (a send is never cut off: Telegram may
+   * already have the message, and one sent again would be a duplicate), and what a lane had not
+   * started goes back to the queue at once.
+   */
   @Override
   public synchronized void stop() {
+    stopping = true;
     polling.cancel(false);
     lanes.shutdownNow();
     try {
-      lanes.awaitTermination(10, TimeUnit.SECONDS);
+      lanes.awaitTermination(SEND_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -104,7 +117,8 @@ class DeliveryWorker implements SmartLifecycle {
   private void runLane(String lane, List<ClaimedDelivery> queue) {
     try {
       for (ClaimedDelivery delivery : queue) {
-        if (Thread.currentThread().isInterrupted()) {
+        if (stopping || Thread.currentThread().isInterrupted()) {
+          release(queue.subList(queue.indexOf(delivery), queue.size()));
           return;
         }
         process(delivery);
@@ -127,10 +141,54 @@ class DeliveryWorker implements SmartLifecycle {
           new Attempt.RetryLater("unexpected error: " + e.getClass().getSimpleName(), null, 0);
       log.warn("Delivery {} raised {}", delivery.id(), e.getClass().getName());
     }
+    // a stop interrupts the lane; the outcome is recorded all the same, or it would be sent again
+    boolean interrupted = Thread.interrupted();
     try {
-      record(delivery, attempt);
+      recordUntilStored(delivery, attempt);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Records the outcome; while the database cannot be reached, tries again (backing off up to 5 s)
+   * for as long as this worker's claim holds: the message is sent, and an outcome that is not
+   * stored would have it sent again once the claim runs out.
+   */
+  private void recordUntilStored(ClaimedDelivery delivery, Attempt attempt) {
+    long deadline = System.nanoTime() + settings.claimLease().toNanos() / 2;
+    long backoffMillis = 200;
+    while (true) {
+      try {
+        record(delivery, attempt);
+        return;
+      } catch (RuntimeException e) {
+        if (!DatabaseUnavailable.isCause(e) || System.nanoTime() > deadline) {
+          log.warn("Could not record the outcome of delivery {}: {}", delivery.id(), e.toString());
+          return;
+        }
+      }
+      try {
+        Thread.sleep(backoffMillis);
+      } catch (InterruptedException e) {
+        // a stop: the outcome still has to be stored
+      }
+      backoffMillis = Math.min(backoffMillis * 2, 5_000);
+    }
+  }
+
+  private void release(List<ClaimedDelivery> unstarted) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      deliveries.release(unstarted.stream().map(ClaimedDelivery::id).toList());
     } catch (RuntimeException e) {
-      log.warn("Could not record the outcome of delivery {}: {}", delivery.id(), e.toString());
+      log.warn("Could not release {} claimed deliveries: {}", unstarted.size(), e.toString());
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

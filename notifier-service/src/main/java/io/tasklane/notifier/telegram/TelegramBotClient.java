@@ -1,7 +1,6 @@
 package io.tasklane.notifier.telegram;
 
 import io.tasklane.notifier.NotifierProperties;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +9,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -60,14 +60,16 @@ class TelegramBotClient {
             .build();
     HttpResponse<String> response;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (HttpTimeoutException e) {
-      return new Result.Transient("telegram timed out after " + settings.timeout());
-    } catch (IOException e) {
-      return new Result.Transient("telegram unreachable: " + e.getClass().getSimpleName());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Result.Transient("notifier shutting down");
+      // not interruptible: a request that may have reached Telegram is always awaited (at most the
+      // timeout), so a notifier that stops records it as sent instead of sending it again
+      response = http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof HttpTimeoutException) {
+        return new Result.Transient("telegram timed out after " + settings.timeout());
+      }
+      return new Result.Transient(
+          "telegram unreachable: "
+              + (e.getCause() == null ? e : e.getCause()).getClass().getSimpleName());
     }
     return interpret(response.statusCode(), response.body());
   }

@@ -60,6 +60,7 @@ public class Maintenance {
   private final MeterRegistry meters;
   private final Clock clock;
   private final DispatchPipeline dispatchPipeline;
+  private final BrokerWatch brokerWatch;
 
   Maintenance(
       JdbcClient jdbc,
@@ -70,7 +71,8 @@ public class Maintenance {
       LedgerProperties properties,
       MeterRegistry meters,
       Clock clock,
-      DispatchPipeline dispatchPipeline) {
+      DispatchPipeline dispatchPipeline,
+      BrokerWatch brokerWatch) {
     this.jdbc = jdbc;
     this.recovery = recovery;
     this.reportLag = reportLag;
@@ -80,6 +82,7 @@ public class Maintenance {
     this.meters = meters;
     this.clock = clock;
     this.dispatchPipeline = dispatchPipeline;
+    this.brokerWatch = brokerWatch;
   }
 
   enum Kind {
@@ -250,6 +253,10 @@ public class Maintenance {
   private List<Decision> leaseDecisions(String tenant, Instant now) {
     var recoverySettings = properties.recovery();
     String scope = tenant == null ? "" : " and t.tenant = :tenant";
+    if (!brokerWatch.leasesJudgeable()) {
+      // runners heartbeat through Kafka: while it is away their silence says nothing
+      scope += " and t.executor = 'external'";
+    }
     return query(
             """
             select t.task_id, t.executor, t.recoveries, t.lease_expires_at from tasks t
@@ -291,10 +298,14 @@ public class Maintenance {
 
   /**
    * Leases that ended before this are expired: the grace, plus however far behind the runners'
-   * reports this ledger is, so a heartbeat not read yet is never taken for a missing one.
+   * reports this ledger is (by the reports' own time, or by the consumers' position in the topic,
+   * whichever is further), so a heartbeat not read yet is never taken for a missing one.
    */
   private Instant leaseCutoff(Instant now) {
-    return now.minus(properties.recovery().grace()).minus(reportLag.lag());
+    Duration behind = reportLag.lag();
+    Duration backlog = brokerWatch.reportBacklog();
+    return now.minus(properties.recovery().grace())
+        .minus(backlog.compareTo(behind) > 0 ? backlog : behind);
   }
 
   /**

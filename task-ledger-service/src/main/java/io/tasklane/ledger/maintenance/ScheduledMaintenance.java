@@ -29,10 +29,16 @@ class ScheduledMaintenance {
   private static final long MAINTENANCE_LOCK = 0x7461736b6d61696eL;
   private static final long LEASE_LOCK = 0x7461736b6c656173L;
 
+  /** A lease pass later than its interval by more than this means the ledger was stalled. */
+  private static final long PAUSE_NANOS = java.time.Duration.ofSeconds(3).toNanos();
+
   private final Maintenance maintenance;
   private final DataSource dataSource;
   private final boolean scheduled;
-  private final long leasesJudgedFrom;
+  private final long intervalNanos;
+  private final long pauseSettleNanos;
+  private volatile long leasesJudgedFrom;
+  private volatile long lastLeaseTick = System.nanoTime();
   private final Map<String, AtomicLong> findings = new ConcurrentHashMap<>();
 
   ScheduledMaintenance(
@@ -44,6 +50,8 @@ class ScheduledMaintenance {
     this.dataSource = dataSource;
     this.scheduled = properties.maintenance().scheduled();
     this.leasesJudgedFrom = System.nanoTime() + properties.recovery().warmUp().toNanos();
+    this.intervalNanos = properties.recovery().interval().toNanos();
+    this.pauseSettleNanos = properties.lease().toNanos();
     for (String code : Audit.CODES) {
       AtomicLong count = new AtomicLong();
       findings.put(code, count);
@@ -92,7 +100,18 @@ class ScheduledMaintenance {
       fixedDelayString = "${tasklane.ledger.recovery.interval}",
       initialDelayString = "${tasklane.ledger.recovery.interval}")
   void leases() {
-    if (!scheduled || System.nanoTime() < leasesJudgedFrom) {
+    long now = System.nanoTime();
+    if (now - lastLeaseTick > intervalNanos + PAUSE_NANOS) {
+      // this ledger stood still (a long GC pause, a frozen host): so did its report consumer, and
+      // heartbeats wait unread in the broker; a lease is judged again once they had a lease's time
+      log.warn(
+          "Lease pass: no turn for {} ms; leases are judged again in {} ms",
+          (now - lastLeaseTick) / 1_000_000,
+          pauseSettleNanos / 1_000_000);
+      leasesJudgedFrom = Math.max(leasesJudgedFrom, now + pauseSettleNanos);
+    }
+    lastLeaseTick = now;
+    if (!scheduled || now < leasesJudgedFrom) {
       return;
     }
     try (Connection lock = dataSource.getConnection()) {
@@ -109,6 +128,8 @@ class ScheduledMaintenance {
       }
     } catch (SQLException | RuntimeException e) {
       log.warn("Lease pass failed; the next one retries: {}", e.getMessage());
+    } finally {
+      lastLeaseTick = System.nanoTime();
     }
   }
 

@@ -89,6 +89,10 @@ public final class FakeTelegramBotApi implements AutoCloseable {
   private final Queue<Answer> script = new ConcurrentLinkedQueue<>();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final AtomicLong messageIds = new AtomicLong(1000);
+  private final AtomicLong calls = new AtomicLong();
+  private volatile EveryNth everyNth;
+
+  private record EveryNth(int n, Answer answer) {}
 
   private FakeTelegramBotApi(String token) throws IOException {
     this.token = token;
@@ -121,6 +125,18 @@ public final class FakeTelegramBotApi implements AutoCloseable {
     script.addAll(Arrays.asList(answers));
   }
 
+  /**
+   * From now on every {@code n}th {@code sendMessage} request (counted over all chats, from the
+   * fake's start) gets {@code answer} instead of a normal reply; a queued {@link #script} answer
+   * still comes first. Like Telegram under load answering 429 to one request in five.
+   */
+  public void everyNth(int n, Answer answer) {
+    if (n < 1) {
+      throw new IllegalArgumentException("n must be at least 1");
+    }
+    everyNth = new EveryNth(n, answer);
+  }
+
   /** Every request received so far, in arrival order. */
   public List<Request> requests() {
     return List.copyOf(requests);
@@ -131,9 +147,10 @@ public final class FakeTelegramBotApi implements AutoCloseable {
     return requests.stream().filter(r -> r.accepted() && r.chatId().equals(chatId)).toList();
   }
 
-  /** Forgets the script and every recorded request. */
+  /** Forgets the script, the every-nth rule and every recorded request. */
   public void reset() {
     script.clear();
+    everyNth = null;
     requests.clear();
   }
 
@@ -166,7 +183,12 @@ public final class FakeTelegramBotApi implements AutoCloseable {
     String chatId = params.get("chat_id");
     String text = params.getOrDefault("text", "");
     String parseMode = params.get("parse_mode");
+    long call = calls.incrementAndGet();
     Answer scripted = script.poll();
+    EveryNth rule = everyNth;
+    if (scripted == null && rule != null && call % rule.n() == 0) {
+      scripted = rule.answer();
+    }
     switch (scripted) {
       case Answer.TooManyRequests(int retryAfter) -> {
         record(receivedAt, chatId, text, parseMode, null, 429, 0);

@@ -1,4 +1,4 @@
-package io.tasklane.ledger;
+package io.tasklane.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * connections and breaking open ones, as an unreachable server does) and open again on the same
  * port.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
   private final String host;
   private final int target;
@@ -23,17 +23,17 @@ final class TcpProxy implements AutoCloseable {
   private volatile ServerSocket server;
   private int port;
 
-  TcpProxy(String host, int target) throws IOException {
+  public TcpProxy(String host, int target) throws IOException {
     this.host = host;
     this.target = target;
     open();
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  synchronized void open() throws IOException {
+  public synchronized void open() throws IOException {
     if (server != null) {
       return;
     }
@@ -46,7 +46,7 @@ final class TcpProxy implements AutoCloseable {
   }
 
   /** Stops accepting and breaks every connection made through the proxy. */
-  synchronized void cut() {
+  public synchronized void cut() {
     ServerSocket socket = server;
     server = null;
     closeQuietly(socket);
