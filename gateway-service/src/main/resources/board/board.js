@@ -40,17 +40,29 @@ export class Board {
     const form = h(
       'form',
       { className: 'filters', role: 'search', 'aria-label': 'Filter tasks', onsubmit: (e) => e.preventDefault() },
-      h('label', { for: 'filter-runtime' }, 'Runtime'),
       h(
-        'select',
-        { id: 'filter-runtime', name: 'runtime', onchange: (e) => this.setFilter('runtime', e.target.value) },
-        h('option', { value: '' }, 'any'),
-        RUNTIMES.map((runtime) => h('option', { value: runtime }, runtime)),
+        'span',
+        { className: 'field' },
+        h('label', { for: 'filter-runtime' }, 'Runtime'),
+        h(
+          'select',
+          { id: 'filter-runtime', name: 'runtime', onchange: (e) => this.setFilter('runtime', e.target.value) },
+          h('option', { value: '' }, 'any'),
+          RUNTIMES.map((runtime) => h('option', { value: runtime }, runtime)),
+        ),
       ),
-      h('label', { for: 'filter-label' }, 'Label'),
-      h('input', { id: 'filter-label', name: 'label', type: 'search', placeholder: 'contains…', oninput: (e) => this.setFilterSoon('label', e.target.value) }),
-      h('label', { for: 'filter-session' }, 'Session'),
-      h('input', { id: 'filter-session', name: 'session', type: 'search', placeholder: 'session key', oninput: (e) => this.setFilterSoon('session', e.target.value) }),
+      h(
+        'span',
+        { className: 'field' },
+        h('label', { for: 'filter-label' }, 'Label'),
+        h('input', { id: 'filter-label', name: 'label', type: 'search', placeholder: 'contains…', oninput: (e) => this.setFilterSoon('label', e.target.value) }),
+      ),
+      h(
+        'span',
+        { className: 'field' },
+        h('label', { for: 'filter-session' }, 'Session'),
+        h('input', { id: 'filter-session', name: 'session', type: 'search', placeholder: 'session key', oninput: (e) => this.setFilterSoon('session', e.target.value) }),
+      ),
     );
     this.laneElements = new Map();
     const lanes = h('div', { className: 'lanes' });
@@ -228,14 +240,17 @@ export class Board {
     if (this.onStats) this.onStats();
   }
 
-  /** The event says what changed but not the plan position: read it, once per burst of events. */
+  /**
+   * The event says what changed but not the plan position: read the task once per burst of its
+   * events, and only when its card is shown.
+   */
   refreshSoon(taskId) {
     clearTimeout(this.refreshing.get(taskId));
     this.refreshing.set(
       taskId,
       setTimeout(async () => {
         this.refreshing.delete(taskId);
-        if (!this.tasks.has(taskId)) return;
+        if (!this.tasks.has(taskId) || !this.isShown(taskId)) return;
         try {
           const view = await api(`/api/v1/tasks/${taskId}`);
           if (!this.tasks.has(taskId)) return;
@@ -245,6 +260,13 @@ export class Board {
         }
       }, 400),
     );
+  }
+
+  isShown(taskId) {
+    for (const element of this.laneElements.values()) {
+      if (element.cards.has(taskId)) return true;
+    }
+    return false;
   }
 
   laneTasks(id) {
@@ -271,6 +293,10 @@ export class Board {
     const element = this.laneElements.get(id);
     const tasks = this.laneTasks(id);
     const shown = tasks.slice(0, lane.shown);
+    if (tasks.length < lane.shown && lane.more && !lane.loading && !lane.error) {
+      // cards left the lane (ended, filtered out): fill it from the next page
+      this.loadPage(id, false);
+    }
     const more = tasks.length > shown.length || lane.more;
     element.count.textContent = `${tasks.length}${lane.more ? '+' : ''}`;
     element.count.setAttribute('aria-label', `${tasks.length}${lane.more ? ' or more' : ''} tasks`);
