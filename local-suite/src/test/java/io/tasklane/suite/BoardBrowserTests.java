@@ -48,6 +48,7 @@ class BoardBrowserTests {
   static final String BULK_KEY = "tl_board_bulk_operator";
   static final JsonMapper JSON = JsonMapper.builder().build();
   static final Duration PATIENCE = Duration.ofSeconds(60);
+  static final String STREAM_LIFETIME = "5s";
 
   static ScriptedModelServer models;
   static LocalSuite suite;
@@ -74,6 +75,8 @@ class BoardBrowserTests {
                 .home(Path.of(".."))
                 .tenant("acme", ACME_KEY)
                 .set("runner", "tasklane.runner.slots", "1")
+                // every event stream ends after a few seconds, so every test sees the board resume
+                .set("ledger", "tasklane.ledger.events.sse-timeout", STREAM_LIFETIME)
                 .apiKey("globex", GLOBEX_KEY, "globex", "tasks:read,tasks:write")
                 .apiKey("bulk", BULK_KEY, "bulk", "tasks:read,tasks:write")
                 .set("gateway", "tasklane.gateway.rate-limit.requests-per-second", "5000")
@@ -450,6 +453,43 @@ class BoardBrowserTests {
         endedMillis,
         longTasks.size(),
         longTasks.stream().mapToDouble(Number::doubleValue).max().orElse(0));
+  }
+
+  @Test
+  void eventsPublishedWhileTheStreamReconnectsStillReachTheBoard() throws Exception {
+    signIn(GLOBEX_KEY);
+    markThePage();
+    ((JavascriptExecutor) browser)
+        .executeScript(
+            "window.__reconnects = 0; new MutationObserver(() => {"
+                + " if (document.getElementById('stream-state').dataset.state === 'reconnecting')"
+                + " window.__reconnects++; }).observe(document.getElementById('stream-state'),"
+                + " {attributes: true, childList: true, characterData: true, subtree: true});");
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    List<String> created = new java.util.ArrayList<>();
+    for (int i = 0; i < 14; i++) {
+      var response =
+          send(
+              GLOBEX_KEY,
+              "POST",
+              "/api/v1/tasks",
+              "{\"goal\":\"g\",\"label\":\"resume-%s-%d\",\"executor\":\"external\"}"
+                  .formatted(run, i));
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+      created.add(JSON.readTree(response.body()).get("taskId").asString());
+      Thread.sleep(1000);
+    }
+
+    for (String taskId : created) {
+      cardText("queued", taskId, "resume-" + run);
+    }
+    assertThat(
+            ((Number) ((JavascriptExecutor) browser).executeScript("return window.__reconnects"))
+                .intValue())
+        .as("the stream ended and the board reconnected while the tasks were created")
+        .isGreaterThanOrEqualTo(2);
+    assertThat(thePageWasNotReloaded()).isTrue();
+    parallel(created, taskId -> cancel(GLOBEX_KEY, taskId));
   }
 
   // --- the browser
