@@ -50,6 +50,7 @@ class PathVariantTests {
           "/api/v1/flows",
           "/api/v1/flows/f-1",
           "/api/v1/sessions/chat-1/messages",
+          "/api/v1/stats",
           "/api/v1/audit",
           "/api/v1/maintenance",
           "/api/v1/cron-jobs",

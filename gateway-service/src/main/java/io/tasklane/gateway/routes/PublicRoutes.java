@@ -18,7 +18,7 @@ public final class PublicRoutes {
   public enum Target {
     LEDGER,
     NOTIFIER,
-    /** The gateway itself: the API documents, the Swagger UI and the health probes. */
+    /** The gateway itself: the board, the API documents, the Swagger UI and the health probes. */
     GATEWAY
   }
 
@@ -63,9 +63,11 @@ public final class PublicRoutes {
               Access.TASKS,
               "/api/v1/cron-jobs",
               "/api/v1/cron-jobs/**"),
+          route("stats", Target.LEDGER, Access.TASKS, "/api/v1/stats"),
           route("audit", Target.LEDGER, Access.ADMIN, "/api/v1/audit"),
           route("maintenance", Target.LEDGER, Access.ADMIN, "/api/v1/maintenance"),
           route("sessions", Target.NOTIFIER, Access.TASKS, "/api/v1/sessions/*/**"),
+          route("board", Target.GATEWAY, Access.OPEN, "/", "/board/**"),
           route(
               "api-docs",
               Target.GATEWAY,

@@ -135,7 +135,8 @@ class TaskQueries {
             """
             select task_id, runtime, label, status, delivery_status, notify_policy, run_id,
                    child_session_key, requester_session_key, parent_flow_id, attempt, created_at,
-                   last_event_at, progress_summary, terminal_summary
+                   last_event_at, progress_summary, terminal_summary, status_reason, current_step,
+                   (select count(*) from plan_steps p where p.task_id = tasks.task_id) as step_count
             from tasks where tenant = :tenant
             """);
     Map<String, Object> params = new HashMap<>();
@@ -195,7 +196,10 @@ class TaskQueries {
         rs.getTimestamp("created_at").toInstant(),
         rs.getTimestamp("last_event_at").toInstant(),
         rs.getString("progress_summary"),
-        rs.getString("terminal_summary"));
+        rs.getString("terminal_summary"),
+        rs.getString("status_reason"),
+        rs.getInt("current_step"),
+        rs.getInt("step_count"));
   }
 
   private static String escapeLike(String text) {

@@ -8,7 +8,10 @@ import io.tasklane.contracts.TaskStatus;
 import java.time.Instant;
 import java.util.UUID;
 
-/** One row of a task listing. */
+/**
+ * One row of a task listing; {@code currentStep} is zero-based and {@code stepCount} is the size of
+ * the plan (0 before it has one).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TaskSummary(
     UUID taskId,
@@ -25,4 +28,7 @@ public record TaskSummary(
     Instant createdAt,
     Instant lastEventAt,
     String progressSummary,
-    String terminalSummary) {}
+    String terminalSummary,
+    String statusReason,
+    int currentStep,
+    int stepCount) {}
