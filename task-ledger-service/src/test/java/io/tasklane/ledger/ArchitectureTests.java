@@ -1,6 +1,7 @@
 package io.tasklane.ledger;
 
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static io.tasklane.testsupport.ServiceBoundaries.namedLike;
 
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -48,4 +49,40 @@ class ArchitectureTests {
 
   @ArchTest
   static final ArchRule usesNoOtherService = ServiceBoundaries.usesNoOtherService("ledger");
+
+  /** Every status change goes through the state machine; a new task starts queued. */
+  @ArchTest
+  static final ArchRule onlyTransitionsChangesATasksStatus =
+      writtenOnlyBy("tasks.TaskEntity", "status", "tasks.Transitions", "tasks.TaskLedger");
+
+  @ArchTest
+  static final ArchRule onlyDeliveryStateWritesADeliveryStatus =
+      writtenOnlyBy("tasks.TaskEntity", "deliveryStatus", "tasks.DeliveryState");
+
+  /** Steps are marked running and verified from the runner's reports, never elsewhere. */
+  @ArchTest
+  static final ArchRule onlyRunnerReportsMoveAStep =
+      writtenOnlyBy("tasks.PlanStepRow", "status", "tasks.RunnerSide", "tasks.PlanStepRow");
+
+  /** A flow's status is rolled up from its tasks; a new flow starts queued. */
+  @ArchTest
+  static final ArchRule onlyTheRollUpChangesAFlowsStatus =
+      writtenOnlyBy("flows.FlowEntity", "status", "flows.FlowRollup", "flows.Flows");
+
+  /**
+   * Only {@code writers} (and {@code tasks.TaskQueries}, which maps the rows it reads) set {@code
+   * field} of {@code owner}; names are relative to {@code io.tasklane.ledger}.
+   */
+  private static ArchRule writtenOnlyBy(String owner, String field, String... writers) {
+    String allowed =
+        "io\\.tasklane\\.ledger\\.(tasks\\.TaskQueries|"
+            + String.join("|", writers).replace(".", "\\.")
+            + ")(\\$.*)?";
+    return noClasses()
+        .that()
+        .haveNameNotMatching(allowed)
+        .should()
+        .setField("io.tasklane.ledger." + owner, field)
+        .as("only %s set %s.%s".formatted(String.join(", ", writers), owner, field));
+  }
 }
