@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tasklane.contracts.TaskStatus;
 import java.util.Arrays;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** How {@code tasks follow} reports the way a task settled, one exit status per ending. */
+@Tag("fast")
 class ExitCodesTests {
 
   @Test

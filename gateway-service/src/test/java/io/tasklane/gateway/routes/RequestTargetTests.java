@@ -2,9 +2,11 @@ package io.tasklane.gateway.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+@Tag("fast")
 class RequestTargetTests {
 
   @ParameterizedTest(name = "{0} is read as {1}")

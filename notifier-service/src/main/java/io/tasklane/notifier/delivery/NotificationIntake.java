@@ -77,7 +77,8 @@ class NotificationIntake {
       return;
     }
     String tenant = event.data().tenant();
-    inbox.append(tenant, sessionKey, event, Notification.of(event, properties.taskUrlTemplate()));
+    Notification notification = Notification.of(event, properties.taskUrlTemplate());
+    inbox.append(tenant, sessionKey, event, notification.title(), notification.plainText());
     List<SessionChannel> registered = channels.forSession(tenant, sessionKey);
     if (registered.isEmpty()) {
       if (deliveries.record(event, DeliveryChannel.INBOX, DeliveryStatus.SESSION_QUEUED)) {

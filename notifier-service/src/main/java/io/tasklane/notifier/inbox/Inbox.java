@@ -1,7 +1,6 @@
 package io.tasklane.notifier.inbox;
 
 import io.tasklane.contracts.TaskLifecycleEvent;
-import io.tasklane.notifier.delivery.Notification;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -25,9 +24,9 @@ public class Inbox {
     this.streams = streams;
   }
 
-  /** Adds the message of an event unless the inbox already holds it. */
+  /** Adds the message of an event (its title and plain-text body) unless the inbox holds it. */
   public void append(
-      String tenant, String sessionKey, TaskLifecycleEvent event, Notification notification) {
+      String tenant, String sessionKey, TaskLifecycleEvent event, String title, String body) {
     int added =
         jdbc.sql(
                 """
@@ -44,8 +43,8 @@ public class Inbox {
             .param("taskId", event.data().taskId())
             .param("type", event.type())
             .param("status", event.data().status() == null ? null : event.data().status().wire())
-            .param("title", notification.title())
-            .param("body", notification.plainText())
+            .param("title", title)
+            .param("body", body)
             .param("eventTime", Timestamp.from(event.time() == null ? Instant.now() : event.time()))
             .update();
     if (added > 0) {

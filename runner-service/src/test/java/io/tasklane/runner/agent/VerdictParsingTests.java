@@ -2,10 +2,12 @@ package io.tasklane.runner.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The strict verdict as a table: YES only on a first-line YES that nothing contradicts. */
+@Tag("fast")
 class VerdictParsingTests {
 
   @ParameterizedTest(name = "{0} -> {1}")

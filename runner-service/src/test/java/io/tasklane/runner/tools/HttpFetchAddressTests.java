@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code http_fetch} against a real listener on every local address: each spelling of a loopback
  * address must be refused before anything connects, so the listener's accept count stays 0.
  */
+@Tag("fast")
 class HttpFetchAddressTests {
 
   private static final LoopbackListener LISTENER = LoopbackListener.start();

@@ -1,6 +1,29 @@
 package io.tasklane.ledger.audit;
 
+import static io.tasklane.contracts.AuditCode.BLOCKED_TASK_MISSING;
+import static io.tasklane.contracts.AuditCode.CANCEL_STUCK;
+import static io.tasklane.contracts.AuditCode.DELIVERY_FAILED;
+import static io.tasklane.contracts.AuditCode.DELIVERY_PENDING;
+import static io.tasklane.contracts.AuditCode.INCONSISTENT_TIMESTAMPS;
+import static io.tasklane.contracts.AuditCode.LOST;
+import static io.tasklane.contracts.AuditCode.MISSING_CLEANUP;
+import static io.tasklane.contracts.AuditCode.MISSING_LINKED_TASKS;
+import static io.tasklane.contracts.AuditCode.STALE_BLOCKED;
+import static io.tasklane.contracts.AuditCode.STALE_QUEUED;
+import static io.tasklane.contracts.AuditCode.STALE_RUNNING;
+import static io.tasklane.contracts.AuditCode.STALE_WAITING;
+import static io.tasklane.contracts.AuditCode.UNVERIFIED_SUCCESS_REFUSED;
+import static io.tasklane.ledger.StatusSql.literal;
+
+import io.tasklane.contracts.AuditCode;
+import io.tasklane.contracts.DeliveryStatus;
+import io.tasklane.contracts.Executor;
+import io.tasklane.contracts.FlowStatus;
+import io.tasklane.contracts.Severity;
+import io.tasklane.contracts.TaskStatus;
+import io.tasklane.contracts.WireEnum;
 import io.tasklane.ledger.LedgerProperties;
+import io.tasklane.ledger.StatusSql;
 import io.tasklane.ledger.tasks.RunnerSide;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,30 +51,18 @@ import org.springframework.stereotype.Service;
 public class Audit {
 
   /** The task and flow codes, in the order checks run. */
-  public static final List<String> CODES =
-      List.of(
-          "stale_queued",
-          "stale_running",
-          "lost",
-          RunnerSide.UNVERIFIED_SUCCESS_REFUSED,
-          "delivery_failed",
-          "delivery_pending",
-          "missing_cleanup",
-          "inconsistent_timestamps",
-          "stale_waiting",
-          "stale_blocked",
-          "cancel_stuck",
-          "missing_linked_tasks",
-          "blocked_task_missing");
+  public static final List<String> CODES = WireEnum.allowedValues(AuditCode.class);
 
-  static final String INCONSISTENT_TIMESTAMPS =
+  /** The predicate of the partial index {@code tasks_inconsistent_timestamps}, word for word. */
+  static final String INCONSISTENT_TIMESTAMPS_PREDICATE =
       """
       (started_at < created_at
        or last_event_at < coalesce(started_at, created_at)
        or ended_at < coalesce(started_at, created_at)
-       or (ended_at is null and status in ('succeeded', 'failed', 'timed_out', 'cancelled', 'lost'))
-       or (ended_at is not null and status in ('queued', 'running', 'paused', 'needs_assistance')))
-      """;
+       or (ended_at is null and status in %s)
+       or (ended_at is not null and status in %s))
+      """
+          .formatted(StatusSql.TERMINAL_TASK, StatusSql.ACTIVE_TASK);
 
   private final JdbcClient jdbc;
   private final LedgerProperties.Audit settings;
@@ -73,7 +84,7 @@ public class Audit {
     Map<String, Long> bySeverity = new LinkedHashMap<>();
     for (Check check : checks) {
       if ((severity != null && check.severity() != severity)
-          || (code != null && !check.code().equals(code))) {
+          || (code != null && !check.code().wire().equals(code))) {
         continue;
       }
       long[] total = {0};
@@ -89,7 +100,7 @@ public class Audit {
                   })
               .list();
       if (total[0] > 0) {
-        byCode.merge(check.code(), total[0], Long::sum);
+        byCode.merge(check.code().wire(), total[0], Long::sum);
         bySeverity.merge(check.severity().wire(), total[0], Long::sum);
         findings.addAll(found);
       }
@@ -107,7 +118,7 @@ public class Audit {
   private static Finding finding(Check check, ResultSet rs, Instant now) throws SQLException {
     Instant since = rs.getTimestamp("since").toInstant();
     return new Finding(
-        check.code(),
+        check.code().wire(),
         check.severity(),
         check.kind(),
         rs.getObject("task_id", UUID.class),
@@ -118,7 +129,7 @@ public class Audit {
   }
 
   private record Check(
-      String code,
+      AuditCode code,
       Severity severity,
       String kind,
       Duration threshold,
@@ -149,22 +160,22 @@ public class Audit {
     Duration none = Duration.ZERO;
     return List.of(
         task(
-            "stale_queued",
+            STALE_QUEUED,
             Severity.WARN,
             settings.staleQueued(),
-            "t.status = 'queued' and t.last_event_at < :cutoff",
+            "t.status = " + literal(TaskStatus.QUEUED) + " and t.last_event_at < :cutoff",
             "t.last_event_at",
             rs ->
-                rs.getString("executor").equals("external")
+                rs.getString("executor").equals(Executor.EXTERNAL.wire())
                     ? "queued at attempt %d; the external executor never reported started"
                         .formatted(rs.getInt("attempt"))
                     : "queued at attempt %d and not claimed by any runner"
                         .formatted(rs.getInt("attempt"))),
         task(
-            "stale_running",
+            STALE_RUNNING,
             Severity.ERROR,
             settings.staleRunning(),
-            "t.status = 'running' and t.last_event_at < :cutoff",
+            "t.status = " + literal(TaskStatus.RUNNING) + " and t.last_event_at < :cutoff",
             "t.last_event_at",
             rs ->
                 "running at attempt %d (%s) with no event since; lease until %s"
@@ -177,48 +188,52 @@ public class Audit {
                             ? "none"
                             : rs.getTimestamp("lease_expires_at").toInstant())),
         task(
-            "lost",
+            LOST,
             Severity.ERROR,
             none,
-            "t.status = 'lost'",
+            "t.status = " + literal(TaskStatus.LOST),
             "t.ended_at",
             rs -> "lost: " + rs.getString("status_reason")),
         task(
-            RunnerSide.UNVERIFIED_SUCCESS_REFUSED,
+            UNVERIFIED_SUCCESS_REFUSED,
             Severity.ERROR,
             none,
-            "t.status = 'needs_assistance' and t.status_reason like '"
+            "t.status = "
+                + literal(TaskStatus.NEEDS_ASSISTANCE)
+                + " and t.status_reason like '"
                 + RunnerSide.UNVERIFIED_SUCCESS_REFUSED.replace("_", "\\_")
                 + "%'",
             "t.last_event_at",
             rs -> "a runner's succeeded was refused: " + rs.getString("status_reason")),
         task(
-            "delivery_failed",
+            DELIVERY_FAILED,
             Severity.WARN,
             none,
-            "t.delivery_status = 'failed'",
+            "t.delivery_status = " + literal(DeliveryStatus.FAILED),
             "t.last_event_at",
             rs ->
                 "task %s; its notification could not be delivered"
                     .formatted(rs.getString("status"))),
         task(
-            "delivery_pending",
+            DELIVERY_PENDING,
             Severity.WARN,
             settings.deliveryPending(),
-            "t.delivery_status = 'pending' and t.ended_at is not null and t.ended_at < :cutoff",
+            "t.delivery_status = "
+                + literal(DeliveryStatus.PENDING)
+                + " and t.ended_at is not null and t.ended_at < :cutoff",
             "t.ended_at",
             rs ->
                 "task %s; the notifier has reported no delivery of its outcome"
                     .formatted(rs.getString("status"))),
         task(
-            "missing_cleanup",
+            MISSING_CLEANUP,
             Severity.INFO,
             settings.missingCleanup(),
             "t.cleanup_after is null and t.ended_at is not null and t.ended_at < :cutoff",
             "t.ended_at",
             rs -> "%s with no cleanupAfter".formatted(rs.getString("status"))),
         fencedTask(
-            "inconsistent_timestamps",
+            INCONSISTENT_TIMESTAMPS,
             Severity.ERROR,
             none,
             "true",
@@ -232,54 +247,63 @@ public class Audit {
                         instant(rs, "last_event_at"),
                         instant(rs, "ended_at"))),
         flow(
-            "stale_running",
+            STALE_RUNNING,
             Severity.WARN,
             settings.flowStaleRunning(),
-            "f.status = 'running' and coalesce((select max(t.last_event_at) from tasks t"
+            "f.status = "
+                + literal(FlowStatus.RUNNING)
+                + " and coalesce((select max(t.last_event_at) from tasks t"
                 + " where t.tenant = f.tenant and t.parent_flow_id = f.flow_id), f.updated_at) < :cutoff",
             "coalesce((select max(t.last_event_at) from tasks t"
                 + " where t.tenant = f.tenant and t.parent_flow_id = f.flow_id), f.updated_at)",
             rs -> "running with no event from any linked task since"),
         flow(
-            "stale_waiting",
+            STALE_WAITING,
             Severity.WARN,
             settings.flowStaleWaiting(),
-            "f.status = 'waiting' and f.updated_at < :cutoff",
+            "f.status = " + literal(FlowStatus.WAITING) + " and f.updated_at < :cutoff",
             "f.updated_at",
             rs -> "waiting on a paused task"),
         flow(
-            "stale_blocked",
+            STALE_BLOCKED,
             Severity.WARN,
             settings.flowStaleBlocked(),
-            "f.status = 'blocked' and f.updated_at < :cutoff",
+            "f.status = " + literal(FlowStatus.BLOCKED) + " and f.updated_at < :cutoff",
             "f.updated_at",
             rs ->
                 "blocked by task %s: %s"
                     .formatted(rs.getString("blocked_task_id"), rs.getString("blocked_summary"))),
         flow(
-            "cancel_stuck",
+            CANCEL_STUCK,
             Severity.ERROR,
             settings.cancelStuck(),
-            "f.cancel_requested_at is not null and f.status <> 'cancelled'"
+            "f.cancel_requested_at is not null and f.status <> "
+                + literal(FlowStatus.CANCELLED)
                 + " and f.cancel_requested_at < :cutoff",
             "f.cancel_requested_at",
             rs -> "cancel requested but the flow is still " + rs.getString("status")),
         flow(
-            "missing_linked_tasks",
+            MISSING_LINKED_TASKS,
             Severity.WARN,
             settings.missingLinkedTasks(),
-            "f.status in ('queued', 'running', 'waiting', 'blocked') and f.created_at < :cutoff"
+            "f.status in "
+                + StatusSql.OPEN_FLOW
+                + " and f.created_at < :cutoff"
                 + " and not exists (select 1 from tasks t where t.tenant = f.tenant"
                 + " and t.parent_flow_id = f.flow_id)",
             "f.created_at",
             rs -> rs.getString("status") + " with no linked task"),
         flow(
-            "blocked_task_missing",
+            BLOCKED_TASK_MISSING,
             Severity.ERROR,
             none,
-            "f.status = 'blocked' and (f.blocked_task_id is null or not exists (select 1 from"
+            "f.status = "
+                + literal(FlowStatus.BLOCKED)
+                + " and (f.blocked_task_id is null or not exists (select 1 from"
                 + " tasks t where t.task_id = f.blocked_task_id and t.parent_flow_id = f.flow_id"
-                + " and t.status in ('needs_assistance', 'failed', 'timed_out')))",
+                + " and t.status in "
+                + StatusSql.BLOCKING_TASK
+                + "))",
             "f.updated_at",
             rs ->
                 "blocked by task %s, which no longer blocks it"
@@ -287,7 +311,7 @@ public class Audit {
   }
 
   private static Check task(
-      String code,
+      AuditCode code,
       Severity severity,
       Duration threshold,
       String where,
@@ -302,7 +326,7 @@ public class Audit {
    * holds exactly the broken rows.
    */
   private static Check fencedTask(
-      String code,
+      AuditCode code,
       Severity severity,
       Duration threshold,
       String where,
@@ -313,14 +337,14 @@ public class Audit {
         severity,
         "task",
         threshold,
-        "(select * from tasks where " + INCONSISTENT_TIMESTAMPS + " offset 0) t",
+        "(select * from tasks where " + INCONSISTENT_TIMESTAMPS_PREDICATE + " offset 0) t",
         where,
         since,
         detail);
   }
 
   private static Check flow(
-      String code,
+      AuditCode code,
       Severity severity,
       Duration threshold,
       String where,

@@ -2,6 +2,7 @@ package io.tasklane.ledger.audit;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import io.tasklane.contracts.Severity;
 import io.tasklane.ledger.LedgerProperties;
 import io.tasklane.ledger.api.InvalidRequestException;
 import io.tasklane.ledger.api.Tenants;

@@ -1,6 +1,7 @@
 package io.tasklane.ledger.audit;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tasklane.contracts.Severity;
 import java.time.Instant;
 import java.util.UUID;
 

@@ -1,6 +1,15 @@
 package io.tasklane.ledger.flows;
 
+import static io.tasklane.contracts.TaskStatus.CANCELLED;
+import static io.tasklane.contracts.TaskStatus.LOST;
+import static io.tasklane.contracts.TaskStatus.PAUSED;
+import static io.tasklane.contracts.TaskStatus.QUEUED;
+import static io.tasklane.contracts.TaskStatus.RUNNING;
+import static io.tasklane.contracts.TaskStatus.SUCCEEDED;
+
 import io.tasklane.contracts.FlowStatus;
+import io.tasklane.contracts.TaskStatus;
+import io.tasklane.ledger.StatusSql;
 import io.tasklane.ledger.api.InvalidRequestException;
 import io.tasklane.ledger.api.LedgerProblem;
 import io.tasklane.ledger.tasks.TaskStatusChanged;
@@ -8,6 +17,8 @@ import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -64,7 +75,7 @@ class FlowRollup {
   /** Recomputes the flow's status from its tasks; the caller holds the flow's row lock. */
   void rollUp(FlowEntity flow) {
     Map<String, Long> counts = counts(flow.tenant, flow.flowId);
-    FlowStatus status = statusOf(flow, counts);
+    FlowStatus status = statusOf(flow.status, flow.cancelRequestedAt != null, counts);
     UUID blockedTaskId = null;
     String blockedSummary = null;
     if (status == FlowStatus.BLOCKED) {
@@ -105,31 +116,37 @@ class FlowRollup {
     return counts;
   }
 
-  private static FlowStatus statusOf(FlowEntity flow, Map<String, Long> counts) {
-    long active = sum(counts, "queued", "running", "paused", "needs_assistance");
-    if (flow.cancelRequestedAt != null) {
-      return active == 0 ? FlowStatus.CANCELLED : flow.status;
+  /**
+   * The roll-up rule: the status of a flow now in {@code current}, given how many of its tasks are
+   * in each status ({@code counts}, by wire value).
+   */
+  static FlowStatus statusOf(
+      FlowStatus current, boolean cancelRequested, Map<String, Long> counts) {
+    long active =
+        sum(counts, Arrays.stream(TaskStatus.values()).filter(s -> !s.isTerminal()).toList());
+    if (cancelRequested) {
+      return active == 0 ? FlowStatus.CANCELLED : current;
     }
-    if (sum(counts, "needs_assistance", "failed", "timed_out") > 0) {
+    if (sum(counts, StatusSql.BLOCKING) > 0) {
       return FlowStatus.BLOCKED;
     }
-    if (sum(counts, "running") > 0) {
+    if (sum(counts, RUNNING) > 0) {
       return FlowStatus.RUNNING;
     }
-    long settled = sum(counts, "succeeded", "cancelled", "lost");
-    if (sum(counts, "queued") > 0) {
-      return settled + sum(counts, "paused") > 0 ? FlowStatus.RUNNING : FlowStatus.QUEUED;
+    long settled = sum(counts, SUCCEEDED, CANCELLED, LOST);
+    if (sum(counts, QUEUED) > 0) {
+      return settled + sum(counts, PAUSED) > 0 ? FlowStatus.RUNNING : FlowStatus.QUEUED;
     }
-    if (sum(counts, "paused") > 0) {
+    if (sum(counts, PAUSED) > 0) {
       return FlowStatus.WAITING;
     }
     if (settled == 0) {
       return FlowStatus.QUEUED;
     }
-    if (sum(counts, "lost") > 0) {
+    if (sum(counts, LOST) > 0) {
       return FlowStatus.LOST;
     }
-    return sum(counts, "cancelled") > 0 ? FlowStatus.CANCELLED : FlowStatus.SUCCEEDED;
+    return sum(counts, CANCELLED) > 0 ? FlowStatus.CANCELLED : FlowStatus.SUCCEEDED;
   }
 
   private record Blocker(UUID taskId, String summary) {}
@@ -144,10 +161,11 @@ class FlowRollup {
                    coalesce(error, status_reason, terminal_summary, status) as summary
             from tasks
             where tenant = :tenant and parent_flow_id = :flowId
-              and status in ('needs_assistance', 'failed', 'timed_out')
+              and status in %s
             order by (task_id = :current) desc, last_event_at desc
             limit 1
-            """)
+            """
+                .formatted(StatusSql.BLOCKING_TASK))
         .param("tenant", flow.tenant)
         .param("flowId", flow.flowId)
         .param("current", flow.blockedTaskId == null ? new UUID(0, 0) : flow.blockedTaskId)
@@ -159,10 +177,14 @@ class FlowRollup {
         .single();
   }
 
-  private static long sum(Map<String, Long> counts, String... statuses) {
+  private static long sum(Map<String, Long> counts, TaskStatus... statuses) {
+    return sum(counts, Arrays.asList(statuses));
+  }
+
+  private static long sum(Map<String, Long> counts, Collection<TaskStatus> statuses) {
     long total = 0;
-    for (String status : statuses) {
-      total += counts.getOrDefault(status, 0L);
+    for (TaskStatus status : statuses) {
+      total += counts.getOrDefault(status.wire(), 0L);
     }
     return total;
   }

@@ -1,9 +1,16 @@
 package io.tasklane.ledger.maintenance;
 
+import static io.tasklane.ledger.StatusSql.literal;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tasklane.contracts.AuditCode;
+import io.tasklane.contracts.DeliveryStatus;
 import io.tasklane.contracts.Executor;
+import io.tasklane.contracts.FlowStatus;
+import io.tasklane.contracts.TaskStatus;
 import io.tasklane.ledger.LedgerProperties;
+import io.tasklane.ledger.StatusSql;
 import io.tasklane.ledger.audit.Audit;
 import io.tasklane.ledger.audit.AuditReport;
 import io.tasklane.ledger.events.DispatchPipeline;
@@ -40,16 +47,13 @@ import org.springframework.stereotype.Service;
 public class Maintenance {
 
   private static final int LISTED_ACTIONS = 200;
-  private static final String TERMINAL =
-      "('succeeded', 'failed', 'timed_out', 'cancelled', 'lost')";
-  private static final String OPEN_FLOW = "('queued', 'running', 'waiting', 'blocked')";
   private static final String PRUNABLE =
       """
-      t.status in %s and t.cleanup_after < :now and t.delivery_status <> 'pending'
+      t.status in %s and t.cleanup_after < :now and t.delivery_status <> %s
       and not exists (select 1 from flows f where f.flow_id = t.parent_flow_id
                       and (f.status in %s or f.blocked_task_id = t.task_id))
       """
-          .formatted(TERMINAL, OPEN_FLOW);
+          .formatted(StatusSql.TERMINAL_TASK, literal(DeliveryStatus.PENDING), StatusSql.OPEN_FLOW);
 
   private final JdbcClient jdbc;
   private final TaskRecovery recovery;
@@ -131,12 +135,12 @@ public class Maintenance {
         query(
                 """
             select t.task_id, t.attempt from tasks t
-            where t.status = 'queued' and t.executor = 'runner'
+            where t.status = %s and t.executor = %s
               and greatest(t.last_event_at, coalesce(t.last_dispatched_at, t.last_event_at))
                   < :cutoff%s
             order by t.last_event_at limit :batch
             """
-                    .formatted(scope),
+                    .formatted(literal(TaskStatus.QUEUED), literal(Executor.RUNNER), scope),
                 tenant,
                 now.minus(recoverySettings.redispatchAfter()),
                 recoverySettings.batchSize())
@@ -157,11 +161,11 @@ public class Maintenance {
     query(
             """
             select f.flow_id from flows f
-            where f.cancel_requested_at is not null and f.status <> 'cancelled'
+            where f.cancel_requested_at is not null and f.status <> %s
               and f.cancel_requested_at < :cutoff%s
             order by f.cancel_requested_at limit :batch
             """
-                .formatted(flowScope),
+                .formatted(literal(FlowStatus.CANCELLED), flowScope),
             tenant,
             now.minus(properties.audit().cancelStuck()),
             batch)
@@ -178,13 +182,13 @@ public class Maintenance {
     query(
             """
             select f.flow_id from flows f
-            where f.status = 'blocked' and f.cancel_requested_at is null
+            where f.status = %s and f.cancel_requested_at is null
               and (f.blocked_task_id is null or not exists (select 1 from tasks t
                    where t.task_id = f.blocked_task_id and t.parent_flow_id = f.flow_id
-                     and t.status in ('needs_assistance', 'failed', 'timed_out')))%s
+                     and t.status in %s))%s
             order by f.updated_at limit :batch
             """
-                .formatted(flowScope),
+                .formatted(literal(FlowStatus.BLOCKED), StatusSql.BLOCKING_TASK, flowScope),
             tenant,
             now,
             batch)
@@ -260,10 +264,10 @@ public class Maintenance {
     return query(
             """
             select t.task_id, t.executor, t.recoveries, t.lease_expires_at from tasks t
-            where t.status = 'running' and t.lease_expires_at < :cutoff%s
+            where t.status = %s and t.lease_expires_at < :cutoff%s
             order by t.lease_expires_at limit :batch
             """
-                .formatted(scope),
+                .formatted(literal(TaskStatus.RUNNING), scope),
             tenant,
             leaseCutoff(now),
             recoverySettings.batchSize())
@@ -421,10 +425,11 @@ public class Maintenance {
     int stamped =
         jdbc.sql(
                 """
-                update tasks set cleanup_after = ended_at + case when status = 'lost'
+                update tasks set cleanup_after = ended_at + case when status = %s
                     then make_interval(secs => :lost) else make_interval(secs => :terminal) end
                 where task_id = any(:ids) and cleanup_after is null and ended_at is not null
-                """)
+                """
+                    .formatted(literal(TaskStatus.LOST)))
             .param("lost", (double) properties.maintenance().lostRetention().toSeconds())
             .param("terminal", (double) properties.maintenance().terminalRetention().toSeconds())
             .param("ids", ids.toArray(UUID[]::new))
@@ -462,7 +467,7 @@ public class Maintenance {
   }
 
   private Duration retention(String status) {
-    return status.equals("lost")
+    return status.equals(TaskStatus.LOST.wire())
         ? properties.maintenance().lostRetention()
         : properties.maintenance().terminalRetention();
   }
@@ -499,7 +504,13 @@ public class Maintenance {
             .toList();
     List<Explanation> explanations =
         before.summary().byCode().entrySet().stream()
-            .map(e -> explain(e.getKey(), e.getValue()))
+            .map(
+                e ->
+                    explain(
+                        AuditCode.fromWire(e.getKey()),
+                        e.getValue(),
+                        properties.recovery(),
+                        properties.maintenance()))
             .toList();
     return new MaintenanceReport(
         mode,
@@ -514,19 +525,22 @@ public class Maintenance {
         after);
   }
 
-  private Explanation explain(String code, long findings) {
-    var recovery = properties.recovery();
-    var retention = properties.maintenance();
+  /** Whether maintenance fixes what {@code code} reports, and how, or what an operator can do. */
+  static Explanation explain(
+      AuditCode code,
+      long findings,
+      LedgerProperties.Recovery recovery,
+      LedgerProperties.Maintenance retention) {
     Map.Entry<Boolean, String> how =
         switch (code) {
-          case "stale_queued" ->
+          case STALE_QUEUED ->
               Map.entry(
                   true,
                   "runner tasks nobody claimed for %s are dispatched again (same attempt);"
                           .formatted(recovery.redispatchAfter())
                       + " external tasks wait for their executor to report started: cancel them"
                       + " if it never will");
-          case "stale_running" ->
+          case STALE_RUNNING ->
               Map.entry(
                   true,
                   ("a task whose lease expired more than %s ago is queued again with attempt + 1"
@@ -534,47 +548,47 @@ public class Maintenance {
                           + " holds a valid lease is left to its executor until the lease ends; a"
                           + " running flow follows its tasks")
                       .formatted(recovery.grace(), recovery.maxRecoveries()));
-          case "lost" ->
+          case LOST ->
               Map.entry(
                   false,
                   ("kept for inspection until cleanupAfter (lost + %s), then pruned; retry runs"
                           + " it again")
                       .formatted(retention.lostRetention()));
-          case "delivery_failed" ->
+          case DELIVERY_FAILED ->
               Map.entry(
                   false,
                   "the notifier gave up on this notification; the task's own outcome stands and"
                       + " the record is kept until cleanupAfter so the failure can be inspected");
-          case "delivery_pending" ->
+          case DELIVERY_PENDING ->
               Map.entry(
                   false,
                   "the notifier has not reported on this task's outcome: check that it runs and"
                       + " consumes lifecycle events; the record is kept until a report arrives");
-          case "missing_cleanup" ->
+          case MISSING_CLEANUP ->
               Map.entry(
                   true,
                   "stamped with cleanupAfter: ended + %s, lost + %s"
                       .formatted(retention.terminalRetention(), retention.lostRetention()));
-          case "inconsistent_timestamps" ->
+          case INCONSISTENT_TIMESTAMPS ->
               Map.entry(
                   false,
                   "timestamps are evidence of what happened, so maintenance never rewrites them;"
                       + " read the task's journal for the real order of events");
-          case "stale_waiting" -> Map.entry(false, "a linked task is paused: resume or cancel it");
-          case "stale_blocked" ->
+          case STALE_WAITING -> Map.entry(false, "a linked task is paused: resume or cancel it");
+          case STALE_BLOCKED ->
               Map.entry(
                   false,
                   "waits for an operator to retry or resume the blocking task, or to cancel the"
                       + " flow");
-          case "cancel_stuck" ->
+          case CANCEL_STUCK ->
               Map.entry(true, "its active tasks are cancelled again and the flow finalised");
-          case "missing_linked_tasks" ->
+          case MISSING_LINKED_TASKS ->
               Map.entry(
                   false, "no task links to this flow: link one with parentFlowId, or cancel it");
-          case "blocked_task_missing" ->
+          case BLOCKED_TASK_MISSING ->
               Map.entry(true, "the flow's status is rolled up again from the tasks it has");
-          default -> Map.entry(false, "no maintenance applies");
+          case UNVERIFIED_SUCCESS_REFUSED -> Map.entry(false, "no maintenance applies");
         };
-    return new Explanation(code, findings, how.getKey(), how.getValue());
+    return new Explanation(code.wire(), findings, how.getKey(), how.getValue());
   }
 }

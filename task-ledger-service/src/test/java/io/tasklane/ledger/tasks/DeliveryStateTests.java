@@ -8,10 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tasklane.contracts.DeliveryStatus;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** How the channels' outcomes for one event combine into the task's delivery status, as a table. */
+@Tag("fast")
 class DeliveryStateTests {
 
   static List<Object[]> table() {

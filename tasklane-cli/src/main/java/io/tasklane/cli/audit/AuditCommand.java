@@ -7,10 +7,15 @@ import io.tasklane.cli.output.Ages;
 import io.tasklane.cli.output.Json;
 import io.tasklane.cli.output.Style;
 import io.tasklane.cli.output.Table;
+import io.tasklane.contracts.AuditCode;
+import io.tasklane.contracts.Severity;
+import io.tasklane.contracts.UnknownWireValueException;
+import io.tasklane.contracts.WireEnum;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
@@ -25,6 +30,7 @@ public final class AuditCommand extends ApiCommand {
       names = "--severity",
       paramLabel = "LEVEL",
       completionCandidates = Severities.class,
+      converter = SeverityValue.class,
       description = "Only findings of this severity: ${COMPLETION-CANDIDATES}.")
   Severity severity;
 
@@ -41,35 +47,29 @@ public final class AuditCommand extends ApiCommand {
   @Option(names = "--json", description = "Print JSON (see docs/cli.md).")
   boolean json;
 
-  enum Severity {
-    info,
-    warn,
-    error
-  }
-
   static final class Severities extends ArrayList<String> {
     Severities() {
-      super(List.of("info", "warn", "error"));
+      super(WireEnum.allowedValues(Severity.class));
+    }
+  }
+
+  /** Reads a severity by its wire value and refuses others as picocli refuses an enum value. */
+  static final class SeverityValue implements CommandLine.ITypeConverter<Severity> {
+    @Override
+    public Severity convert(String value) {
+      try {
+        return Severity.fromWire(value);
+      } catch (UnknownWireValueException e) {
+        throw new CommandLine.TypeConversionException(
+            "expected one of %s (case-sensitive) but was '%s'"
+                .formatted(WireEnum.allowedValues(Severity.class), value));
+      }
     }
   }
 
   static final class Codes extends ArrayList<String> {
     Codes() {
-      super(
-          List.of(
-              "stale_queued",
-              "stale_running",
-              "lost",
-              "unverified_success_refused",
-              "delivery_failed",
-              "delivery_pending",
-              "missing_cleanup",
-              "inconsistent_timestamps",
-              "stale_waiting",
-              "stale_blocked",
-              "cancel_stuck",
-              "missing_linked_tasks",
-              "blocked_task_missing"));
+      super(WireEnum.allowedValues(AuditCode.class));
     }
   }
 
@@ -80,7 +80,7 @@ public final class AuditCommand extends ApiCommand {
             .get(
                 "/api/v1/audit"
                     + Api.query(
-                        "severity", severity == null ? null : severity.name(),
+                        "severity", severity == null ? null : severity.wire(),
                         "code", code,
                         "limit", limit));
     if (json) {
@@ -115,7 +115,7 @@ public final class AuditCommand extends ApiCommand {
     JsonNode summary = audit.path("summary");
     long total = summary.path("total").asLong();
     List<String> severities = new ArrayList<>();
-    for (String level : List.of("error", "warn", "info")) {
+    for (String level : WireEnum.allowedValues(Severity.class).reversed()) {
       long count = summary.path("bySeverity").path(level).asLong();
       if (count > 0) {
         severities.add(count + " " + level);

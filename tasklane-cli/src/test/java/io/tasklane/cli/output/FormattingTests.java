@@ -6,9 +6,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Relative times and table alignment, which every human-readable listing relies on. */
+@Tag("fast")
 class FormattingTests {
 
   static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");

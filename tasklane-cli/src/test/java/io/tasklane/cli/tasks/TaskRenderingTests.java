@@ -8,10 +8,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** How a task's details and follow lines read, for the states where they used to mislead. */
+@Tag("fast")
 class TaskRenderingTests {
 
   static final Instant NOW = Instant.parse("2026-03-01T14:03:00Z");

@@ -1,9 +1,8 @@
-package io.tasklane.ledger.audit;
+package io.tasklane.contracts;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import io.tasklane.contracts.WireEnum;
 
-/** How urgently an operator should look at a finding. */
+/** How urgently an operator should look at an audit finding; ordered from least to most urgent. */
 public enum Severity implements WireEnum {
   INFO,
   WARN,

@@ -1,0 +1,30 @@
+package io.tasklane.ledger.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tasklane.contracts.Executor;
+import io.tasklane.ledger.tasks.TaskRecovery.Outcome;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** What becomes of a running task whose lease expired: queued again while recoveries last. */
+@Tag("fast")
+class ExpiredLeaseDecisionTests {
+
+  @Test
+  void aRunnerTaskIsRecoveredUntilTheCapThenLost() {
+    assertThat(TaskRecovery.onExpiredLease(Executor.RUNNER, 0, 3)).isEqualTo(Outcome.RECOVERED);
+    assertThat(TaskRecovery.onExpiredLease(Executor.RUNNER, 2, 3)).isEqualTo(Outcome.RECOVERED);
+    assertThat(TaskRecovery.onExpiredLease(Executor.RUNNER, 3, 3)).isEqualTo(Outcome.LOST);
+  }
+
+  @Test
+  void withNoRecoveriesAllowedATaskIsLostAtOnce() {
+    assertThat(TaskRecovery.onExpiredLease(Executor.RUNNER, 0, 0)).isEqualTo(Outcome.LOST);
+  }
+
+  @Test
+  void anExternalTaskIsNeverRecoveredBecauseOnlyItsExecutorCanRunIt() {
+    assertThat(TaskRecovery.onExpiredLease(Executor.EXTERNAL, 0, 3)).isEqualTo(Outcome.LOST);
+  }
+}
