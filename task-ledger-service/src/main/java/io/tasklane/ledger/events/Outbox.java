@@ -75,6 +75,8 @@ public class Outbox {
           @Override
           public void beforeCommit(boolean readOnly) {
             writeDeferred();
+            // whatever is added after this, by a later step of the commit, is written at once
+            TransactionSynchronizationManager.unbindResourceIfPossible(DEFERRED);
           }
 
           @Override

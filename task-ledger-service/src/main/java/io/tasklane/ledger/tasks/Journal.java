@@ -65,6 +65,8 @@ class Journal {
           @Override
           public void beforeCommit(boolean readOnly) {
             writeDeferred();
+            // whatever is added after this, by a later step of the commit, is written at once
+            TransactionSynchronizationManager.unbindResourceIfPossible(DEFERRED);
           }
 
           @Override
