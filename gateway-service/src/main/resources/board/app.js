@@ -139,7 +139,9 @@ function signOut(message) {
 
 async function refreshStats() {
   try {
-    renderStats(statsView, await api('/api/v1/stats'));
+    const stats = await api('/api/v1/stats');
+    renderStats(statsView, stats);
+    if (board) board.setTotals(stats.byStatus || {});
   } catch (error) {
     clear(statsView).append(h('h2', { id: 'stats-title' }, 'Last hour'), h('p', { className: 'error' }, problemText(error)));
   }
