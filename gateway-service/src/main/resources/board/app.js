@@ -117,10 +117,13 @@ async function signedIn() {
       streamState.textContent = { live: 'Live', reconnecting: 'Reconnecting…', refused: 'Not live' }[state];
       streamState.dataset.state = state;
     },
-    onRefused: () => {},
+    onRefused: (status) => {
+      if (status === 401) signOut('The gateway no longer accepts this key. Sign in again.');
+    },
   });
   // Open the stream first: every change after the first page is read arrives on it.
   await stream.start();
+  if (!board) return;
   await board.reloadAll();
   refreshStats();
   route();
@@ -139,7 +142,9 @@ function signOut(message) {
 
 async function refreshStats() {
   try {
-    renderStats(statsView, await api('/api/v1/stats'));
+    const stats = await api('/api/v1/stats');
+    renderStats(statsView, stats);
+    if (board) board.setTotals(stats.byStatus || {});
   } catch (error) {
     clear(statsView).append(h('h2', { id: 'stats-title' }, 'Last hour'), h('p', { className: 'error' }, problemText(error)));
   }

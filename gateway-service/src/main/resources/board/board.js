@@ -298,8 +298,9 @@ export class Board {
       this.loadPage(id, false);
     }
     const more = tasks.length > shown.length || lane.more;
-    element.count.textContent = `${tasks.length}${lane.more ? '+' : ''}`;
-    element.count.setAttribute('aria-label', `${tasks.length}${lane.more ? ' or more' : ''} tasks`);
+    const total = this.total(lane);
+    element.count.textContent = total !== null ? String(total) : `${tasks.length}${lane.more ? '+' : ''}`;
+    element.count.setAttribute('aria-label', total !== null ? `${total} tasks` : `${tasks.length}${lane.more ? ' or more' : ''} tasks`);
     element.more.hidden = !more;
     element.error.hidden = !lane.error;
     element.error.textContent = lane.error || '';
@@ -332,6 +333,20 @@ export class Board {
     } else if (shown.length > 0) {
       element.list.querySelector('.empty')?.remove();
     }
+  }
+
+  /** The tenant's counts by status, from the stats: a lane's true size when no filter is set. */
+  setTotals(byStatus) {
+    this.totals = byStatus;
+    for (const id of this.lanes.keys()) this.markDirty(id);
+  }
+
+  total(lane) {
+    const { runtime, label, session } = this.filters;
+    if (!this.totals || runtime || label || session) return null;
+    const total = this.statusesOf(lane).reduce((sum, status) => sum + (this.totals[status] || 0), 0);
+    // the stats lag the stream by a few seconds: never show fewer than the lane holds
+    return Math.max(total, this.laneTasks(lane.id).length);
   }
 
   tickAges() {

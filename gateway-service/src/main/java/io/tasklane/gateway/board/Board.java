@@ -1,6 +1,7 @@
 package io.tasklane.gateway.board;
 
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
+import static org.springframework.web.reactive.function.server.RequestPredicates.HEAD;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -32,7 +33,7 @@ class Board {
   @Bean
   RouterFunction<ServerResponse> boardPages() {
     return RouterFunctions.route(
-            GET("/"),
+            GET("/").or(HEAD("/")),
             request -> ServerResponse.ok().contentType(MediaType.TEXT_HTML).bodyValue(PAGE))
         .and(RouterFunctions.resources("/board/**", new ClassPathResource("board/")))
         .filter(securityHeaders());

@@ -45,6 +45,13 @@ class BoardAssetsTests {
         .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
     assertThat(page.body()).contains("<script type=\"module\" src=\"/board/app.js\"></script>");
     assertSecurityHeaders(page);
+    var head =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.discarding());
+    assertThat(head.statusCode()).isEqualTo(200);
   }
 
   @Test
