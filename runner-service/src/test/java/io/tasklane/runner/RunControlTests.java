@@ -7,6 +7,7 @@ import io.tasklane.contracts.RunnerReport;
 import io.tasklane.contracts.StepStatus;
 import io.tasklane.contracts.TaskControl;
 import io.tasklane.contracts.TaskStatus;
+import io.tasklane.runner.support.LedgerStub;
 import io.tasklane.runner.support.RunnerTest;
 import io.tasklane.testsupport.model.RecordedRequest;
 import io.tasklane.testsupport.model.Reply;
@@ -36,6 +37,24 @@ class RunControlTests extends RunnerTest {
     RecordedRequest inFlight = MODELS.requests(m.executor()).getFirst();
     eventually("the in-flight request was aborted", inFlight::aborted);
     assertThat(MODELS.requests(m.executor())).hasSize(1);
+  }
+
+  @Test
+  void aCancelThatComesWhileTheClaimIsAnsweredStopsTheRunAsItStarts() {
+    Models m = models();
+    MODELS.script(m.planner(), Script.always(Reply.hang(Duration.ofSeconds(30))));
+    MODELS.script(m.executor(), Script.always(Reply.hang(Duration.ofSeconds(30))));
+    var task = task("Write x", plan("Write x.txt", "x.txt exists"), options(m));
+    // the ledger has granted the claim; its answer takes a while to reach the runner
+    LEDGER.delayClaims(task.taskId(), Duration.ofSeconds(5));
+    dispatch(task);
+    control(task, TaskControl.Command.CANCEL);
+
+    assertThat(REPORTS.awaitEnd(task.taskId()))
+        .isInstanceOfSatisfying(
+            RunnerReport.Finished.class,
+            f -> assertThat(f.outcome()).isEqualTo(TaskStatus.CANCELLED));
+    assertThat(LEDGER.granted()).extracting(LedgerStub.Claim::taskId).contains(task.taskId());
   }
 
   @Test

@@ -6,6 +6,9 @@ import io.tasklane.contracts.TaskClaim;
 import io.tasklane.contracts.TaskControl;
 import io.tasklane.runner.RunnerProperties;
 import jakarta.annotation.PreDestroy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +35,19 @@ public class RunningTasks {
   private final Reporter reporter;
   private final TaskTraces traces;
   private final Map<UUID, TaskRun> runs = new ConcurrentHashMap<>();
+
+  /**
+   * Cancels and pauses that came for a task this runner does not run (yet): a control published
+   * between the ledger granting a claim and the runner starting the run would otherwise be lost,
+   * and the run would go on with no one to stop it. Guarded by itself, with {@link #runs}' check.
+   */
+  private final Map<UUID, EarlyControl> earlyControls = new HashMap<>();
+
+  private static final Duration EARLY_CONTROL_KEPT = Duration.ofMinutes(2);
+  private static final int EARLY_CONTROLS_KEPT_AT_MOST = 10_000;
+
+  private record EarlyControl(TaskControl control, Instant receivedAt) {}
+
   private final ScheduledExecutorService timers =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("runner-timers").daemon().factory());
@@ -87,9 +103,20 @@ public class RunningTasks {
                   }
                 });
     run.runOn(thread);
-    runs.put(task.taskId(), run);
+    EarlyControl early;
+    synchronized (earlyControls) {
+      runs.put(task.taskId(), run);
+      early = earlyControls.remove(task.taskId());
+    }
     log.info("Running task {} attempt {}", task.taskId(), task.attempt());
     thread.start();
+    if (early != null && early.control().attempt() == task.attempt()) {
+      log.info(
+          "Task {}: applying the {} that came before its claim was answered",
+          task.taskId(),
+          early.control().command());
+      apply(run, early.control());
+    }
   }
 
   /** True when this runner already runs exactly this attempt of the task. */
@@ -100,10 +127,29 @@ public class RunningTasks {
 
   /** Applies an operator's instruction if it is for the attempt this runner holds. */
   public void control(TaskControl control) {
-    TaskRun run = runs.get(control.taskId());
+    TaskRun run;
+    synchronized (earlyControls) {
+      run = runs.get(control.taskId());
+      if (run == null && control.command() != TaskControl.Command.NOTIFY_POLICY) {
+        // the claim of this attempt may be granted and its answer still on the way: the run
+        // starts with this instruction applied (the entry is dropped when it is old)
+        Instant now = Instant.now();
+        earlyControls
+            .values()
+            .removeIf(e -> e.receivedAt().isBefore(now.minus(EARLY_CONTROL_KEPT)));
+        if (earlyControls.size() < EARLY_CONTROLS_KEPT_AT_MOST) {
+          earlyControls.put(control.taskId(), new EarlyControl(control, now));
+        }
+        return;
+      }
+    }
     if (run == null || run.task.attempt() != control.attempt()) {
       return;
     }
+    apply(run, control);
+  }
+
+  private void apply(TaskRun run, TaskControl control) {
     switch (control.command()) {
       case CANCEL -> run.stop(TaskRun.Stop.CANCELLED);
       case PAUSE -> run.requestPause(control.reason());
