@@ -291,11 +291,13 @@ public final class ReliabilityBenchmark implements Callable<Integer> {
                 });
     Thread.sleep(Duration.ofSeconds(Math.min(10, loadSeconds / 4)));
     List<Instant> terms = new ArrayList<>();
+    List<Runner> replacements = new ArrayList<>();
     for (Runner old : List.of(a, b)) {
       terms.add(Instant.now());
       old.process().destroy();
       old.process().waitFor(60, TimeUnit.SECONDS);
       Runner replacement = startRunner(processes);
+      replacements.add(replacement);
       awaitReady(replacement.port(), replacement.process(), replacement.id());
     }
     pacer.join();
@@ -327,6 +329,11 @@ public final class ReliabilityBenchmark implements Callable<Integer> {
         seconds(first),
         seconds(requeueToClaim(batch, 0.5)),
         seconds(requeueToClaim(batch, 1.0)));
+    // the next scenarios start runners of their own; these would take their dispatches too
+    for (Runner runner : replacements) {
+      runner.process().destroy();
+      runner.process().waitFor(60, TimeUnit.SECONDS);
+    }
   }
 
   /**
