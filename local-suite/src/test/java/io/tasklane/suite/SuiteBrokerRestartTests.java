@@ -64,6 +64,7 @@ class SuiteBrokerRestartTests {
                 .databases(ledgerDb.name(), notifierDb.name())
                 .model(models.openAiBaseUrl(), "steady")
                 .home(Path.of(".."))
+                .set("runner", "tasklane.runner.slots", Integer.toString(TASKS))
                 .set("runner", "tasklane.runner.models.verifier.provider", "ollama")
                 .set("runner", "tasklane.runner.models.verifier.base-url", models.ollamaBaseUrl())
                 .toArray());
