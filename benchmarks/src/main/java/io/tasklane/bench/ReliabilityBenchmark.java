@@ -291,11 +291,13 @@ public final class ReliabilityBenchmark implements Callable<Integer> {
                 });
     Thread.sleep(Duration.ofSeconds(Math.min(10, loadSeconds / 4)));
     List<Instant> terms = new ArrayList<>();
+    List<Runner> replacements = new ArrayList<>();
     for (Runner old : List.of(a, b)) {
       terms.add(Instant.now());
       old.process().destroy();
       old.process().waitFor(60, TimeUnit.SECONDS);
       Runner replacement = startRunner(processes);
+      replacements.add(replacement);
       awaitReady(replacement.port(), replacement.process(), replacement.id());
     }
     pacer.join();
@@ -327,6 +329,11 @@ public final class ReliabilityBenchmark implements Callable<Integer> {
         seconds(first),
         seconds(requeueToClaim(batch, 0.5)),
         seconds(requeueToClaim(batch, 1.0)));
+    // the next scenarios start runners of their own; these would take their dispatches too
+    for (Runner runner : replacements) {
+      runner.process().destroy();
+      runner.process().waitFor(60, TimeUnit.SECONDS);
+    }
   }
 
   /**
@@ -684,7 +691,11 @@ public final class ReliabilityBenchmark implements Callable<Integer> {
       String database = "jdbc:postgresql://127.0.0.1:" + pgPort + "/tasklane_ledger";
       int port = freePort();
       String ledger = "http://127.0.0.1:" + port;
-      Process ledgerProcess = startLedger(port, database, "ledger-4.log");
+      // a consumer group of its own: the first ledger still runs on this broker, and in one group
+      // the two would split the runners' reports between them, each ignoring the other's tasks
+      Process ledgerProcess =
+          startLedger(
+              port, database, "ledger-4.log", "--tasklane.ledger.consumer-group=reliability-4");
       processes.add(ledgerProcess);
       awaitReady(port, ledgerProcess, "ledger on the benchmark's PostgreSQL");
       Runner runner = startRunner(processes, ledger);
@@ -1122,7 +1133,8 @@ public final class ReliabilityBenchmark implements Callable<Integer> {
     };
   }
 
-  private Process startLedger(int port, String database, String log) throws IOException {
+  private Process startLedger(int port, String database, String log, String... extra)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(java());
     command.add("-Xmx512m");
@@ -1134,6 +1146,7 @@ public final class ReliabilityBenchmark implements Callable<Integer> {
     command.add("--spring.kafka.bootstrap-servers=" + broker.bootstrapServers());
     command.add("--management.endpoint.health.probes.enabled=true");
     command.add("--logging.level.root=warn");
+    command.addAll(List.of(extra));
     return start(command, log);
   }
 

@@ -37,10 +37,20 @@ class LocalBrokerTests {
         producer.send(new ProducerRecord<>(Topics.TASK_LIFECYCLE, "k", "before")).get();
         broker.stop();
         assertThat(broker.running()).isFalse();
-        // sent while the broker is down: the producer holds it until the broker is back
+        // sent while the broker is down: the producer holds it (send itself may block while the
+        // producer has no metadata) until the broker is back, started from another thread
+        var restart =
+            java.util.concurrent.CompletableFuture.runAsync(
+                () -> {
+                  try {
+                    Thread.sleep(1000);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  broker.restart();
+                });
         var whileDown = producer.send(new ProducerRecord<>(Topics.TASK_LIFECYCLE, "k", "during"));
-        Thread.sleep(1000);
-        broker.restart();
+        restart.get(1, TimeUnit.MINUTES);
         whileDown.get(1, TimeUnit.MINUTES);
       }
       assertThat(broker.bootstrapServers()).isEqualTo(bootstrap);

@@ -3,7 +3,6 @@ package io.tasklane.notifier;
 import io.tasklane.contracts.TaskLifecycleEvent;
 import io.tasklane.contracts.Topics;
 import io.tasklane.testsupport.TestIdentity;
-import io.tasklane.testsupport.TestKafka;
 import io.tasklane.testsupport.TestPostgres;
 import io.tasklane.testsupport.telegram.FakeTelegramBotApi;
 import java.net.URI;
@@ -19,16 +18,38 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A notifier of its own (not the shared test context), so a test can stop it and start another on
- * the same database and consumer group: what a restart of the service looks like.
+ * the same database and consumer group: what a restart of the service looks like. It uses a broker
+ * of its own too: the lifecycle listener's group is fixed (its listener id), so on the shared
+ * broker the shared context would take part of its events.
  */
 final class NotifierProcess implements AutoCloseable {
 
   static final JsonMapper JSON = JsonMapper.builder().build();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static EmbeddedKafkaKraftBroker broker;
+
+  /** The broker of these notifiers, started on first use. */
+  static synchronized String bootstrapServers() {
+    if (broker == null) {
+      broker =
+          new EmbeddedKafkaKraftBroker(
+              1,
+              3,
+              Topics.TASK_DISPATCH,
+              Topics.TASK_CONTROL,
+              Topics.RUNNER_REPORTS,
+              Topics.TASK_LIFECYCLE,
+              Topics.DELIVERY_REPORTS);
+      broker.afterPropertiesSet();
+      Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy));
+    }
+    return broker.getBrokersAsString();
+  }
 
   private final ConfigurableApplicationContext context;
   private final int port;
@@ -52,7 +73,7 @@ final class NotifierProcess implements AutoCloseable {
                 "spring.datasource.url=" + datasourceUrl,
                 "spring.datasource.username=" + database.username(),
                 "spring.datasource.password=" + database.password(),
-                "spring.kafka.bootstrap-servers=" + TestKafka.get().bootstrapServers(),
+                "spring.kafka.bootstrap-servers=" + bootstrapServers(),
                 "spring.kafka.consumer.group-id=" + group,
                 "tasklane.notifier.telegram.base-url=" + telegram.baseUrl(),
                 "tasklane.notifier.telegram.bot-token=" + telegram.token(),
@@ -99,7 +120,7 @@ final class NotifierProcess implements AutoCloseable {
         new KafkaProducer<String, String>(
             Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                TestKafka.get().bootstrapServers(),
+                bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG,
                 "all"),
             new StringSerializer(),

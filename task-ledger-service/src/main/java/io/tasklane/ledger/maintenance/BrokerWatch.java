@@ -95,8 +95,9 @@ class BrokerWatch implements SmartLifecycle {
   }
 
   /**
-   * Since when heartbeats may be written but not applied yet: every report written before {@code
-   * now - reportBacklog()} has been applied. Zero while the consumers keep up (to within a probe).
+   * How far behind the consumers are: every report written more than {@code reportBacklog()} plus
+   * one probe interval ago has been applied. Zero while they keep up to within a probe interval
+   * (the grace covers that much).
    */
   Duration reportBacklog() {
     long behind = System.nanoTime() - caughtUpTo - probeEvery.toNanos();
