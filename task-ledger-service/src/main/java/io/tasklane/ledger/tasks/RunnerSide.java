@@ -293,7 +293,7 @@ public class RunnerSide {
                  where task_id = :taskId and tenant = :tenant and attempt = :attempt
                    and runner_id = :runnerId and status = 'running'
                 """)
-            .param("until", Timestamp.from(at.plusSeconds(Math.max(1, heartbeat.leaseSeconds()))))
+            .param("until", Timestamp.from(leaseUntil(heartbeat, at)))
             .param("at", Timestamp.from(at))
             .param("taskId", heartbeat.taskId())
             .param("tenant", heartbeat.tenant())
@@ -318,13 +318,25 @@ public class RunnerSide {
       return;
     }
     Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
-    Instant until = at.plusSeconds(Math.max(1, heartbeat.leaseSeconds()));
+    Instant until = leaseUntil(heartbeat, at);
     if (task.leaseExpiresAt == null || until.isAfter(task.leaseExpiresAt)) {
       task.leaseExpiresAt = until;
     }
     if (task.lastEventAt == null || at.isAfter(task.lastEventAt)) {
       task.lastEventAt = at;
     }
+  }
+
+  /**
+   * A heartbeat's lease runs from when the runner sent it (never later than now), not from when
+   * this ledger got to it: the lease pass already waits out how far behind the reports are, so a
+   * lease counted from the time of reading would count that delay twice and hold a dead runner's
+   * tasks for longer. A runner clock that runs behind shortens its leases by its skew and adds as
+   * much to the report lag the pass waits for, so the two cancel.
+   */
+  private static Instant leaseUntil(RunnerReport.Heartbeat heartbeat, Instant now) {
+    Instant sent = heartbeat.at() == null || heartbeat.at().isAfter(now) ? now : heartbeat.at();
+    return sent.plusSeconds(Math.max(1, heartbeat.leaseSeconds()));
   }
 
   private void applyTo(TaskEntity task, RunnerReport report) {
