@@ -371,14 +371,14 @@ class EdgeTests {
             Backend.respond(
                 exchange,
                 200,
-                "{\"openapi\":\"3.1.0\",\"paths\":{\"/api/v1/tasks\":{\"get\":{\"parameters\":[{\"name\":\"X-Tasklane-Tenant\",\"in\":\"header\"},{\"name\":\"X-Tasklane-Identity\",\"in\":\"header\"},{\"name\":\"status\",\"in\":\"query\"}]}}},\"components\":{\"schemas\":{\"TaskView\":{\"type\":\"object\"}}}}"));
+                "{\"openapi\":\"3.1.0\",\"paths\":{\"/api/v1/tasks\":{\"get\":{\"parameters\":[{\"name\":\"X-Tasklane-Tenant\",\"in\":\"header\"},{\"name\":\"X-Tasklane-Identity\",\"in\":\"header\"},{\"name\":\"status\",\"in\":\"query\"}],\"responses\":{\"200\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/TaskView\"}}}}}}}},\"components\":{\"schemas\":{\"TaskView\":{\"type\":\"object\",\"properties\":{\"plan\":{\"$ref\":\"#/components/schemas/PlanStep\"}}},\"PlanStep\":{\"type\":\"object\"},\"SseEmitter\":{\"type\":\"object\"}}}}"));
     NOTIFIER.on(
         "/v3/api-docs",
         exchange ->
             Backend.respond(
                 exchange,
                 200,
-                "{\"openapi\":\"3.1.0\",\"paths\":{\"/api/v1/sessions/{key}/channels\":{\"post\":{}}},\"components\":{\"schemas\":{\"Channel\":{\"type\":\"object\"}}}}"));
+                "{\"openapi\":\"3.1.0\",\"paths\":{\"/api/v1/sessions/{key}/channels\":{\"post\":{\"responses\":{\"201\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Channel\"}}}}}}}},\"components\":{\"schemas\":{\"Channel\":{\"type\":\"object\"}}}}"));
 
     JsonNode spec = json(send(request("/v3/api-docs").GET()));
 
@@ -386,6 +386,9 @@ class EdgeTests {
     assertThat(spec.get("paths").has("/api/v1/sessions/{key}/channels")).isTrue();
     assertThat(spec.get("components").get("schemas").has("TaskView")).isTrue();
     assertThat(spec.get("components").get("schemas").has("Channel")).isTrue();
+    // a schema reached only through another one is kept; one no operation uses is dropped
+    assertThat(spec.get("components").get("schemas").has("PlanStep")).isTrue();
+    assertThat(spec.get("components").get("schemas").has("SseEmitter")).isFalse();
     assertThat(
             spec.get("components")
                 .get("securitySchemes")
