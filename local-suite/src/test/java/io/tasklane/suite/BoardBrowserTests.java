@@ -195,17 +195,17 @@ class BoardBrowserTests {
             "board-hang",
             "[{\"description\":\"Wait\",\"doneWhen\":\"the model answered\"}]");
     cardText("running", taskId, "to-cancel");
-    card("running", taskId).click();
+    openCard("running", taskId);
     patiently.until(ExpectedConditions.textToBe(By.id("task-title"), "to-cancel"));
     assertThat(browser.findElement(By.id("goal-title")).isDisplayed()).isTrue();
     assertThat(browser.findElements(By.cssSelector("#plan li"))).hasSize(1);
 
-    browser.findElement(By.id("cancel-task")).click();
+    click(By.id("cancel-task"));
     WebElement dialog =
         patiently.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
     assertThat(dialog.getText()).contains("Cancel this task?");
     assertThat(status(ACME_KEY, taskId)).isEqualTo("running");
-    browser.findElement(By.id("confirm-ok")).click();
+    click(By.id("confirm-ok"));
 
     patiently.until(
         ExpectedConditions.attributeToBe(By.id("task-status"), "data-status", "cancelled"));
@@ -213,7 +213,7 @@ class BoardBrowserTests {
     patiently.until(
         ExpectedConditions.textToBePresentInElementLocated(By.id("journal"), "cancelled"));
 
-    browser.findElement(By.id("cancel-task")).click();
+    click(By.id("cancel-task"));
     patiently.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-ok"))).click();
     patiently.until(
         ExpectedConditions.textToBePresentInElementLocated(By.id("control-feedback"), "409"));
@@ -509,6 +509,31 @@ class BoardBrowserTests {
     browser.findElement(By.id("sign-in-button")).click();
     patiently.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("section.lane")));
     patiently.until(ExpectedConditions.textToBe(By.id("stream-state"), "Live"));
+  }
+
+  /** Clicks the element, found again if the live board re-rendered it meanwhile. */
+  private void click(By element) {
+    patiently
+        .ignoring(StaleElementReferenceException.class)
+        .until(
+            driver -> {
+              driver.findElement(element).click();
+              return true;
+            });
+  }
+
+  /**
+   * Clicks the task's card; a card the board re-rendered from a live event between finding and
+   * clicking it is found again.
+   */
+  private void openCard(String lane, String taskId) {
+    patiently
+        .ignoring(StaleElementReferenceException.class)
+        .until(
+            driver -> {
+              card(lane, taskId).click();
+              return true;
+            });
   }
 
   private WebElement card(String lane, String taskId) {
