@@ -12,6 +12,8 @@ import java.util.List;
  * @param toolsAllowed the tools the task may use; dangerous tools are denied unless listed
  * @param roundTimeoutSeconds the limit for one model round
  * @param runTimeoutSeconds the limit for the whole run, after which the task is timed_out
+ * @param approvals the tool calls that wait for an operator's decision, or null for none
+ * @param budget what the task may spend, or null for no limit
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelOptions(
@@ -20,9 +22,29 @@ public record ModelOptions(
     String verifierModel,
     List<String> toolsAllowed,
     Integer roundTimeoutSeconds,
-    Integer runTimeoutSeconds) {
+    Integer runTimeoutSeconds,
+    ApprovalPolicy approvals,
+    Budget budget) {
 
   public ModelOptions {
     toolsAllowed = toolsAllowed == null ? null : List.copyOf(toolsAllowed);
+  }
+
+  public ModelOptions(
+      String model,
+      String plannerModel,
+      String verifierModel,
+      List<String> toolsAllowed,
+      Integer roundTimeoutSeconds,
+      Integer runTimeoutSeconds) {
+    this(
+        model,
+        plannerModel,
+        verifierModel,
+        toolsAllowed,
+        roundTimeoutSeconds,
+        runTimeoutSeconds,
+        null,
+        null);
   }
 }

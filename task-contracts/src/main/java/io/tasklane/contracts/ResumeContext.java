@@ -1,6 +1,7 @@
 package io.tasklane.contracts;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -10,14 +11,27 @@ import java.util.List;
  * @param conversation the conversation so far, in order
  * @param evidence what the runner observed for the current step before it stopped, and the files
  *     earlier steps wrote; a resumed attempt is judged on it together with its own calls
+ * @param usage what the task has spent so far, over all attempts (never null)
+ * @param approval the task's latest approval request, pending or decided, or null
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record ResumeContext(
-    int currentStep, List<ConversationMessage> conversation, List<ObservedCall> evidence) {
+    int currentStep,
+    List<ConversationMessage> conversation,
+    List<ObservedCall> evidence,
+    Usage usage,
+    ApprovalRequest approval) {
 
   public ResumeContext {
     conversation = conversation == null ? List.of() : List.copyOf(conversation);
     evidence = evidence == null ? List.of() : List.copyOf(evidence);
+    usage = usage == null ? Usage.none() : usage;
+  }
+
+  public ResumeContext(
+      int currentStep, List<ConversationMessage> conversation, List<ObservedCall> evidence) {
+    this(currentStep, conversation, evidence, Usage.none(), null);
   }
 
   public ResumeContext(int currentStep, List<ConversationMessage> conversation) {
@@ -25,6 +39,6 @@ public record ResumeContext(
   }
 
   public static ResumeContext empty() {
-    return new ResumeContext(0, List.of(), List.of());
+    return new ResumeContext(0, List.of(), List.of(), Usage.none(), null);
   }
 }

@@ -58,6 +58,8 @@ public record TaskLifecycleEvent(
    *
    * @param previousStatus the status before the transition, null on creation
    * @param notifyPolicy the policy in force when the event happened
+   * @param approval the approval request the task waits for (status needs_assistance, reason {@code
+   *     approval_required}), or null
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -81,10 +83,56 @@ public record TaskLifecycleEvent(
       String progressSummary,
       String terminalSummary,
       String error,
-      Map<String, String> metadata) {
+      Map<String, String> metadata,
+      ApprovalRequest approval) {
 
     public Data {
       metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+
+    public Data(
+        UUID taskId,
+        String tenant,
+        Runtime runtime,
+        Executor executor,
+        String label,
+        TaskStatus status,
+        TaskStatus previousStatus,
+        String statusReason,
+        NotifyPolicy notifyPolicy,
+        DeliveryStatus deliveryStatus,
+        String requesterSessionKey,
+        String childSessionKey,
+        String runId,
+        UUID parentFlowId,
+        UUID parentTaskId,
+        int attempt,
+        String progressSummary,
+        String terminalSummary,
+        String error,
+        Map<String, String> metadata) {
+      this(
+          taskId,
+          tenant,
+          runtime,
+          executor,
+          label,
+          status,
+          previousStatus,
+          statusReason,
+          notifyPolicy,
+          deliveryStatus,
+          requesterSessionKey,
+          childSessionKey,
+          runId,
+          parentFlowId,
+          parentTaskId,
+          attempt,
+          progressSummary,
+          terminalSummary,
+          error,
+          metadata,
+          null);
     }
   }
 }
