@@ -23,5 +23,11 @@ public final class Topics {
   /** The consumer group that shares dispatched tasks between runner replicas. */
   public static final String RUNNERS = "runners";
 
+  /**
+   * The record header carrying the W3C trace context of the task a message is about, so every
+   * service continues the trace of the task's create.
+   */
+  public static final String TRACE_PARENT_HEADER = "traceparent";
+
   private Topics() {}
 }

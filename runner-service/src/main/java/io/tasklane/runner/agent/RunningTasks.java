@@ -8,7 +8,8 @@ import io.tasklane.runner.RunnerProperties;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,8 +41,16 @@ public class RunningTasks {
    * Cancels and pauses that came for a task this runner does not run (yet): a control published
    * between the ledger granting a claim and the runner starting the run would otherwise be lost,
    * and the run would go on with no one to stop it. Guarded by itself, with {@link #runs}' check.
+   * In the order received, so old entries leave from the head (every runner receives every control,
+   * mostly for tasks it will never hold) and the oldest gives way when it is full.
    */
-  private final Map<UUID, EarlyControl> earlyControls = new HashMap<>();
+  private final Map<UUID, EarlyControl> earlyControls =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UUID, EarlyControl> eldest) {
+          return size() > EARLY_CONTROLS_KEPT_AT_MOST;
+        }
+      };
 
   private static final Duration EARLY_CONTROL_KEPT = Duration.ofMinutes(2);
   private static final int EARLY_CONTROLS_KEPT_AT_MOST = 10_000;
@@ -134,12 +143,13 @@ public class RunningTasks {
         // the claim of this attempt may be granted and its answer still on the way: the run
         // starts with this instruction applied (the entry is dropped when it is old)
         Instant now = Instant.now();
-        earlyControls
-            .values()
-            .removeIf(e -> e.receivedAt().isBefore(now.minus(EARLY_CONTROL_KEPT)));
-        if (earlyControls.size() < EARLY_CONTROLS_KEPT_AT_MOST) {
-          earlyControls.put(control.taskId(), new EarlyControl(control, now));
+        Instant keptSince = now.minus(EARLY_CONTROL_KEPT);
+        Iterator<EarlyControl> oldestFirst = earlyControls.values().iterator();
+        while (oldestFirst.hasNext() && oldestFirst.next().receivedAt().isBefore(keptSince)) {
+          oldestFirst.remove();
         }
+        earlyControls.remove(control.taskId());
+        earlyControls.put(control.taskId(), new EarlyControl(control, now));
         return;
       }
     }

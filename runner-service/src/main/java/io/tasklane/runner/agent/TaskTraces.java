@@ -3,6 +3,7 @@ package io.tasklane.runner.agent;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
+import io.tasklane.contracts.Topics;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
@@ -16,7 +17,7 @@ import org.springframework.stereotype.Component;
 public class TaskTraces {
 
   /** The Kafka header that carries the trace context. */
-  public static final String HEADER = "traceparent";
+  public static final String HEADER = Topics.TRACE_PARENT_HEADER;
 
   private final Tracer tracer;
   private final Propagator propagator;

@@ -3,6 +3,7 @@ package io.tasklane.ledger.events;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
+import io.tasklane.contracts.Topics;
 import java.util.HashMap;
 import java.util.Map;
 import org.springframework.stereotype.Component;
@@ -15,7 +16,7 @@ import org.springframework.stereotype.Component;
 public class TraceContext {
 
   /** The Kafka header (and HTTP header) that carries the trace context. */
-  public static final String HEADER = "traceparent";
+  public static final String HEADER = Topics.TRACE_PARENT_HEADER;
 
   private final Tracer tracer;
   private final Propagator propagator;
