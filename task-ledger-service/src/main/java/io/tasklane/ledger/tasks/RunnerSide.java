@@ -13,6 +13,7 @@ import io.tasklane.contracts.TaskLifecycleEvent;
 import io.tasklane.contracts.TaskStatus;
 import io.tasklane.contracts.VerdictSource;
 import io.tasklane.ledger.LedgerProperties;
+import io.tasklane.ledger.api.NotClaimableException;
 import io.tasklane.ledger.api.TaskNotFoundException;
 import io.tasklane.ledger.events.Outbox;
 import java.sql.Timestamp;
