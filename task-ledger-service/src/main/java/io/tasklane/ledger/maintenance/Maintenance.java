@@ -18,7 +18,7 @@ import io.tasklane.ledger.flows.Flows;
 import io.tasklane.ledger.maintenance.MaintenanceReport.Action;
 import io.tasklane.ledger.maintenance.MaintenanceReport.Explanation;
 import io.tasklane.ledger.recovery.LeaseExpiry;
-import io.tasklane.ledger.tasks.ReportLag;
+import io.tasklane.ledger.runners.ReportLag;
 import io.tasklane.ledger.tasks.TaskRecovery;
 import java.sql.Timestamp;
 import java.time.Clock;

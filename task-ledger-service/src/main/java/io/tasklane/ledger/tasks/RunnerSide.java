@@ -61,7 +61,6 @@ public class RunnerSide {
   private final LedgerProperties properties;
   private final MeterRegistry meters;
   private final Clock clock;
-  private final ReportLag reportLag;
 
   RunnerSide(
       TaskRepository tasks,
@@ -76,8 +75,7 @@ public class RunnerSide {
       TransactionTemplate tx,
       LedgerProperties properties,
       MeterRegistry meters,
-      Clock clock,
-      ReportLag reportLag) {
+      Clock clock) {
     this.tasks = tasks;
     this.outbox = outbox;
     this.recovery = recovery;
@@ -91,7 +89,6 @@ public class RunnerSide {
     this.properties = properties;
     this.meters = meters;
     this.clock = clock;
-    this.reportLag = reportLag;
   }
 
   /** Compare-and-set {@code queued -> running} for exactly the claimed attempt. */
@@ -153,7 +150,6 @@ public class RunnerSide {
       delay = 5,
       jitter = 5)
   public void apply(RunnerReport report) {
-    reportLag.applied(report.at());
     if (report instanceof RunnerReport.Heartbeat heartbeat) {
       heartbeat(heartbeat);
       return;
@@ -181,7 +177,6 @@ public class RunnerSide {
     if (reports.isEmpty()) {
       return;
     }
-    reports.forEach(report -> reportLag.applied(report.at()));
     tx.executeWithoutResult(
         status -> {
           journal.deferUntilCommit();
