@@ -206,12 +206,8 @@ class LedgerRefusesUnverifiedSuccessTests extends RealLedgerTest {
   private static void forgeSucceeded(String taskId, String runnerId) throws Exception {
     var report =
         new RunnerReport.Finished(
-            UUID.randomUUID(),
-            UUID.fromString(taskId),
-            TENANT,
-            1,
-            runnerId,
-            Instant.now(),
+            new RunnerReport.Header(
+                UUID.randomUUID(), UUID.fromString(taskId), TENANT, 1, runnerId, Instant.now()),
             TaskStatus.SUCCEEDED,
             "All done, trust me.",
             null,

@@ -27,41 +27,50 @@ import java.util.UUID;
 })
 public sealed interface RunnerReport {
 
-  UUID reportId();
+  /**
+   * What every report starts with: which report, about which task and claim, from which runner, and
+   * when.
+   *
+   * @param reportId unique per report; the ledger applies each one once
+   * @param attempt the claim's attempt (fencing token) the report was made under
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Header(
+      UUID reportId, UUID taskId, String tenant, int attempt, String runnerId, Instant at) {}
 
-  UUID taskId();
+  Header header();
 
-  String tenant();
+  default UUID reportId() {
+    return header().reportId();
+  }
 
-  int attempt();
+  default UUID taskId() {
+    return header().taskId();
+  }
 
-  String runnerId();
+  default String tenant() {
+    return header().tenant();
+  }
 
-  Instant at();
+  default int attempt() {
+    return header().attempt();
+  }
+
+  default String runnerId() {
+    return header().runnerId();
+  }
+
+  default Instant at() {
+    return header().at();
+  }
 
   /** The runner's plan for a task that had none. */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record PlanProposed(
-      UUID reportId,
-      UUID taskId,
-      String tenant,
-      int attempt,
-      String runnerId,
-      Instant at,
-      List<PlanStep> plan)
-      implements RunnerReport {}
+  record PlanProposed(Header header, List<PlanStep> plan) implements RunnerReport {}
 
   /** Execution of a step began (or began again after a NO verdict). */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record StepStarted(
-      UUID reportId,
-      UUID taskId,
-      String tenant,
-      int attempt,
-      String runnerId,
-      Instant at,
-      int stepIndex)
-      implements RunnerReport {}
+  record StepStarted(Header header, int stepIndex) implements RunnerReport {}
 
   /**
    * One tool call the runner executed for the model, with its result.
@@ -71,12 +80,7 @@ public sealed interface RunnerReport {
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   record ToolCalled(
-      UUID reportId,
-      UUID taskId,
-      String tenant,
-      int attempt,
-      String runnerId,
-      Instant at,
+      Header header,
       int stepIndex,
       String callId,
       String tool,
@@ -97,12 +101,7 @@ public sealed interface RunnerReport {
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   record StepVerdict(
-      UUID reportId,
-      UUID taskId,
-      String tenant,
-      int attempt,
-      String runnerId,
-      Instant at,
+      Header header,
       int stepIndex,
       boolean passed,
       String reason,
@@ -113,24 +112,14 @@ public sealed interface RunnerReport {
       implements RunnerReport {
 
     public StepVerdict(
-        UUID reportId,
-        UUID taskId,
-        String tenant,
-        int attempt,
-        String runnerId,
-        Instant at,
+        Header header,
         int stepIndex,
         boolean passed,
         String reason,
         String verifierModel,
         ResumeContext resumeContext) {
       this(
-          reportId,
-          taskId,
-          tenant,
-          attempt,
-          runnerId,
-          at,
+          header,
           stepIndex,
           passed,
           reason,
@@ -143,52 +132,20 @@ public sealed interface RunnerReport {
 
   /** The runner still holds the task; the ledger extends the lease by {@code leaseSeconds}. */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record Heartbeat(
-      UUID reportId,
-      UUID taskId,
-      String tenant,
-      int attempt,
-      String runnerId,
-      Instant at,
-      int leaseSeconds)
-      implements RunnerReport {}
+  record Heartbeat(Header header, int leaseSeconds) implements RunnerReport {}
 
   /** A short human-readable account of where the task is. */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record Progress(
-      UUID reportId,
-      UUID taskId,
-      String tenant,
-      int attempt,
-      String runnerId,
-      Instant at,
-      String summary)
-      implements RunnerReport {}
+  record Progress(Header header, String summary) implements RunnerReport {}
 
   /** The task stopped at a safe point because an operator paused it. */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record Paused(
-      UUID reportId,
-      UUID taskId,
-      String tenant,
-      int attempt,
-      String runnerId,
-      Instant at,
-      String reason,
-      ResumeContext resumeContext)
+  record Paused(Header header, String reason, ResumeContext resumeContext)
       implements RunnerReport {}
 
   /** The runner gave up safely and says why; an operator can resume it with guidance. */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record NeedsAssistance(
-      UUID reportId,
-      UUID taskId,
-      String tenant,
-      int attempt,
-      String runnerId,
-      Instant at,
-      String reason,
-      ResumeContext resumeContext)
+  record NeedsAssistance(Header header, String reason, ResumeContext resumeContext)
       implements RunnerReport {}
 
   /**
@@ -200,16 +157,7 @@ public sealed interface RunnerReport {
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Finished(
-      UUID reportId,
-      UUID taskId,
-      String tenant,
-      int attempt,
-      String runnerId,
-      Instant at,
-      TaskStatus outcome,
-      String summary,
-      String error,
-      ResumeContext resumeContext)
+      Header header, TaskStatus outcome, String summary, String error, ResumeContext resumeContext)
       implements RunnerReport {}
 
   /**
@@ -218,14 +166,6 @@ public sealed interface RunnerReport {
    * does not know this report skips it, and the lease recovers the task as before.
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record HandedBack(
-      UUID reportId,
-      UUID taskId,
-      String tenant,
-      int attempt,
-      String runnerId,
-      Instant at,
-      String reason,
-      ResumeContext resumeContext)
+  record HandedBack(Header header, String reason, ResumeContext resumeContext)
       implements RunnerReport {}
 }

@@ -68,52 +68,17 @@ class WireContractTests {
             NotifyPolicy.STATE_CHANGES,
             "operator",
             AT),
-        new RunnerReport.PlanProposed(UUID.randomUUID(), TASK, "acme", 1, "r-1", AT, PLAN),
-        new RunnerReport.StepStarted(UUID.randomUUID(), TASK, "acme", 1, "r-1", AT, 1),
+        new RunnerReport.PlanProposed(header(1), PLAN),
+        new RunnerReport.StepStarted(header(1), 1),
         new RunnerReport.ToolCalled(
-            UUID.randomUUID(),
-            TASK,
-            "acme",
-            1,
-            "r-1",
-            AT,
-            1,
-            "call-1",
-            "write_file",
-            "{\"path\":\"a.md\"}",
-            "written",
-            false,
-            12),
-        new RunnerReport.StepVerdict(
-            UUID.randomUUID(),
-            TASK,
-            "acme",
-            1,
-            "r-1",
-            AT,
-            1,
-            true,
-            "file exists",
-            "qwen3:4b",
-            RESUME),
-        new RunnerReport.Heartbeat(UUID.randomUUID(), TASK, "acme", 1, "r-1", AT, 30),
-        new RunnerReport.Progress(UUID.randomUUID(), TASK, "acme", 1, "r-1", AT, "halfway"),
-        new RunnerReport.Paused(UUID.randomUUID(), TASK, "acme", 1, "r-1", AT, "operator", RESUME),
-        new RunnerReport.NeedsAssistance(
-            UUID.randomUUID(), TASK, "acme", 1, "r-1", AT, "loop on fetch", RESUME),
-        new RunnerReport.HandedBack(
-            UUID.randomUUID(), TASK, "acme", 1, "r-1", AT, "runner r-1 is shutting down", RESUME),
-        new RunnerReport.Finished(
-            UUID.randomUUID(),
-            TASK,
-            "acme",
-            1,
-            "r-1",
-            AT,
-            TaskStatus.SUCCEEDED,
-            "done",
-            null,
-            RESUME),
+            header(1), 1, "call-1", "write_file", "{\"path\":\"a.md\"}", "written", false, 12),
+        new RunnerReport.StepVerdict(header(1), 1, true, "file exists", "qwen3:4b", RESUME),
+        new RunnerReport.Heartbeat(header(1), 30),
+        new RunnerReport.Progress(header(1), "halfway"),
+        new RunnerReport.Paused(header(1), "operator", RESUME),
+        new RunnerReport.NeedsAssistance(header(1), "loop on fetch", RESUME),
+        new RunnerReport.HandedBack(header(1), "runner r-1 is shutting down", RESUME),
+        new RunnerReport.Finished(header(1), TaskStatus.SUCCEEDED, "done", null, RESUME),
         TaskLifecycleEvent.of(
             UUID.randomUUID(), TaskLifecycleEvent.TYPE_STATUS_CHANGED, AT, 7, data),
         new DeliveryReport(
@@ -268,12 +233,19 @@ class WireContractTests {
 
   @Test
   void runnerReportsCarryTheirTypeOnTheWire() {
-    var report = new RunnerReport.Heartbeat(UUID.randomUUID(), TASK, "acme", 4, "r-1", AT, 30);
+    var report = new RunnerReport.Heartbeat(header(4), 30);
 
     JsonNode tree = JSON.valueToTree(report);
 
     assertThat(tree.get("type").asString()).isEqualTo("heartbeat");
+    assertThat(tree.get("header").get("taskId").asString()).isEqualTo(TASK.toString());
+    assertThat(tree.get("header").get("attempt").asInt()).isEqualTo(4);
+    assertThat(tree.has("taskId")).as("the header's fields travel once, inside it").isFalse();
     assertThat(JSON.treeToValue(tree, RunnerReport.class)).isEqualTo(report);
+  }
+
+  private static RunnerReport.Header header(int attempt) {
+    return new RunnerReport.Header(UUID.randomUUID(), TASK, "acme", attempt, "r-1", AT);
   }
 
   private static Class<?> declaredType(Object message) {

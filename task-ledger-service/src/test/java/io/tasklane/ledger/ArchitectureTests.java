@@ -1,6 +1,8 @@
 package io.tasklane.ledger;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static io.tasklane.testsupport.ServiceBoundaries.namedLike;
 
@@ -9,21 +11,11 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTag;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
-import com.tngtech.archunit.library.freeze.FreezingArchRule;
 import io.tasklane.testsupport.ServiceBoundaries;
 
 /**
- * The ledger's boundaries, checked on its main classes.
- *
- * <p>Two rules are frozen: the violations they find today are listed in the committed store under
- * {@code src/test/archunit-store} and tolerated; any other violation fails the build, and a
- * violation that goes away is dropped from the store (commit the store then). A frozen cycle is
- * known by its circle of packages, so it stays known while the dependencies inside it change; a new
- * circle fails. What is frozen today: the package cycles {@code api} ↔ {@code tasks} and {@code
- * tasks} ↔ {@code events}, and the features ({@code cron}, {@code flows}, {@code tasks}) that throw
- * {@code LedgerProblem} with an {@code HttpStatus} instead of a named exception. Both go with the
- * package restructure of the ledger; after it, the frozen rules become plain ones and the store is
- * deleted.
+ * The ledger's boundaries, checked on its main classes. Every rule runs plain: a new cycle between
+ * feature packages, or an HTTP type in a feature's core, fails the build.
  */
 @ArchTag("fast")
 @AnalyzeClasses(
@@ -32,8 +24,8 @@ import io.tasklane.testsupport.ServiceBoundaries;
 class ArchitectureTests {
 
   @ArchTest
-  static final ArchRule noNewCyclesBetweenFeaturePackages =
-      ServiceBoundaries.featurePackagesAreFreeOfNewCycles("ledger");
+  static final ArchRule noCyclesBetweenFeaturePackages =
+      ServiceBoundaries.featurePackagesAreFreeOfCycles("ledger");
 
   @ArchTest
   static final ArchRule entitiesArePackagePrivate = ServiceBoundaries.entitiesArePackagePrivate();
@@ -45,9 +37,29 @@ class ArchitectureTests {
   /** The web layer: the controllers, and {@code api} (request guards, problem responses). */
   @ArchTest
   static final ArchRule httpTypesOnlyInTheWebLayer =
-      FreezingArchRule.freeze(
-          ServiceBoundaries.httpTypesOnlyIn(
-              namedLike("Controller").or(resideInAPackage("io.tasklane.ledger.api"))));
+      ServiceBoundaries.httpTypesOnlyIn(
+          namedLike("Controller").or(resideInAPackage("io.tasklane.ledger.api")));
+
+  /**
+   * The other features write events through the outbox (and answer {@code KnownTasks}); they never
+   * reach the relay or the event streams behind it. Maintenance alone asks the dispatch pipeline
+   * which dispatches are still on their way, so it never sends one twice.
+   */
+  @ArchTest
+  static final ArchRule eventsAreReachedOnlyThroughTheOutbox =
+      noClasses()
+          .that()
+          .resideOutsideOfPackages(
+              "io.tasklane.ledger.events..", "io.tasklane.ledger.maintenance..")
+          .should()
+          .dependOnClassesThat(
+              resideInAPackage("io.tasklane.ledger.events")
+                  .and(
+                      not(
+                          nameMatching(
+                              "io\\.tasklane\\.ledger\\.events\\.(Outbox(\\$.*)?|TraceContext|KnownTasks)"))))
+          .as(
+              "features use only the outbox of io.tasklane.ledger.events, never its relay or streams");
 
   @ArchTest
   static final ArchRule usesNoOtherService = ServiceBoundaries.usesNoOtherService("ledger");

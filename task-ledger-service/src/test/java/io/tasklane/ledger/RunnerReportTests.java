@@ -295,12 +295,13 @@ class RunnerReportTests extends LedgerTest {
             .writerFor(RunnerReport.class)
             .writeValueAsString(
                 new RunnerReport.StepVerdict(
-                    java.util.UUID.randomUUID(),
-                    java.util.UUID.fromString(runner.taskId()),
-                    tenant,
-                    1,
-                    "another-runner",
-                    java.time.Instant.now(),
+                    new RunnerReport.Header(
+                        java.util.UUID.randomUUID(),
+                        java.util.UUID.fromString(runner.taskId()),
+                        tenant,
+                        1,
+                        "another-runner",
+                        java.time.Instant.now()),
                     0,
                     true,
                     "looks done to me",

@@ -51,27 +51,20 @@ public final class ScriptedRunner {
         java.util.stream.IntStream.range(0, descriptions.length)
             .mapToObj(i -> PlanStep.pending(i, descriptions[i], descriptions[i] + " is done"))
             .toList();
-    return new RunnerReport.PlanProposed(id(), taskId, tenant, attempt, RUNNER_ID, now(), steps);
+    return new RunnerReport.PlanProposed(header(), steps);
   }
 
   public RunnerReport.StepStarted stepStarted(int step) {
-    return new RunnerReport.StepStarted(id(), taskId, tenant, attempt, RUNNER_ID, now(), step);
+    return new RunnerReport.StepStarted(header(), step);
   }
 
   public RunnerReport.ToolCalled toolCalled(int step, String tool, String arguments) {
-    return new RunnerReport.ToolCalled(
-        id(), taskId, tenant, attempt, RUNNER_ID, now(), step, "call-1", tool, arguments, "ok",
-        false, 12);
+    return new RunnerReport.ToolCalled(header(), step, "call-1", tool, arguments, "ok", false, 12);
   }
 
   public RunnerReport.StepVerdict verdict(int step, boolean passed, String reason) {
     return new RunnerReport.StepVerdict(
-        id(),
-        taskId,
-        tenant,
-        attempt,
-        RUNNER_ID,
-        now(),
+        header(),
         step,
         passed,
         reason,
@@ -80,22 +73,19 @@ public final class ScriptedRunner {
   }
 
   public RunnerReport.Heartbeat heartbeat(int leaseSeconds) {
-    return new RunnerReport.Heartbeat(
-        id(), taskId, tenant, attempt, RUNNER_ID, now(), leaseSeconds);
+    return new RunnerReport.Heartbeat(header(), leaseSeconds);
   }
 
   public RunnerReport.Progress progress(String summary) {
-    return new RunnerReport.Progress(id(), taskId, tenant, attempt, RUNNER_ID, now(), summary);
+    return new RunnerReport.Progress(header(), summary);
   }
 
   public RunnerReport.Paused paused(String reason, ResumeContext context) {
-    return new RunnerReport.Paused(
-        id(), taskId, tenant, attempt, RUNNER_ID, now(), reason, context);
+    return new RunnerReport.Paused(header(), reason, context);
   }
 
   public RunnerReport.NeedsAssistance needsAssistance(String reason, ResumeContext context) {
-    return new RunnerReport.NeedsAssistance(
-        id(), taskId, tenant, attempt, RUNNER_ID, now(), reason, context);
+    return new RunnerReport.NeedsAssistance(header(), reason, context);
   }
 
   /**
@@ -109,15 +99,11 @@ public final class ScriptedRunner {
   }
 
   public RunnerReport.Finished finished(TaskStatus outcome, String summary, String error) {
-    return new RunnerReport.Finished(
-        id(), taskId, tenant, attempt, RUNNER_ID, now(), outcome, summary, error, null);
+    return new RunnerReport.Finished(header(), outcome, summary, error, null);
   }
 
-  private static UUID id() {
-    return UUID.randomUUID();
-  }
-
-  private static Instant now() {
-    return Instant.now();
+  private RunnerReport.Header header() {
+    return new RunnerReport.Header(
+        UUID.randomUUID(), taskId, tenant, attempt, RUNNER_ID, Instant.now());
   }
 }

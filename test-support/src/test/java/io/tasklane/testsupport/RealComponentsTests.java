@@ -131,12 +131,13 @@ class RealComponentsTests {
 
   private static RunnerReport progress(UUID taskId, String summary) {
     return new RunnerReport.Progress(
-        UUID.randomUUID(),
-        taskId,
-        "acme",
-        1,
-        "runner-1",
-        Instant.parse("2025-01-01T00:00:00Z"),
+        new RunnerReport.Header(
+            UUID.randomUUID(),
+            taskId,
+            "acme",
+            1,
+            "runner-1",
+            Instant.parse("2025-01-01T00:00:00Z")),
         summary);
   }
 }

@@ -41,29 +41,11 @@ class Reporter {
   }
 
   void planProposed(TaskRun run, List<PlanStep> plan) {
-    send(
-        new RunnerReport.PlanProposed(
-            id(),
-            run.task.taskId(),
-            run.task.tenant(),
-            run.task.attempt(),
-            run.runnerId,
-            Instant.now(),
-            plan),
-        false);
+    send(new RunnerReport.PlanProposed(header(run), plan), false);
   }
 
   void stepStarted(TaskRun run, int step) {
-    send(
-        new RunnerReport.StepStarted(
-            id(),
-            run.task.taskId(),
-            run.task.tenant(),
-            run.task.attempt(),
-            run.runnerId,
-            Instant.now(),
-            step),
-        false);
+    send(new RunnerReport.StepStarted(header(run), step), false);
   }
 
   void toolCalled(
@@ -77,12 +59,7 @@ class Reporter {
       long millis) {
     send(
         new RunnerReport.ToolCalled(
-            id(),
-            run.task.taskId(),
-            run.task.tenant(),
-            run.task.attempt(),
-            run.runnerId,
-            Instant.now(),
+            header(run),
             step,
             callId,
             Prompts.truncate(tool, 200),
@@ -103,12 +80,7 @@ class Reporter {
       String answer) {
     send(
         new RunnerReport.StepVerdict(
-            id(),
-            run.task.taskId(),
-            run.task.tenant(),
-            run.task.attempt(),
-            run.runnerId,
-            Instant.now(),
+            header(run),
             step,
             passed,
             reason,
@@ -137,16 +109,7 @@ class Reporter {
 
   private void progress(TaskRun run, String summary) {
     run.progressReported();
-    send(
-        new RunnerReport.Progress(
-            id(),
-            run.task.taskId(),
-            run.task.tenant(),
-            run.task.attempt(),
-            run.runnerId,
-            Instant.now(),
-            summary),
-        false);
+    send(new RunnerReport.Progress(header(run), summary), false);
   }
 
   private static String brief(String text) {
@@ -164,79 +127,28 @@ class Reporter {
     if (sent != null && System.nanoTime() - sent < interval.toNanos()) {
       return;
     }
-    send(
-        new RunnerReport.Heartbeat(
-            id(),
-            run.task.taskId(),
-            run.task.tenant(),
-            run.task.attempt(),
-            run.runnerId,
-            Instant.now(),
-            (int) lease.toSeconds()),
-        false);
+    send(new RunnerReport.Heartbeat(header(run), (int) lease.toSeconds()), false);
   }
 
   void paused(TaskRun run, String reason) {
     count("paused");
-    send(
-        new RunnerReport.Paused(
-            id(),
-            run.task.taskId(),
-            run.task.tenant(),
-            run.task.attempt(),
-            run.runnerId,
-            Instant.now(),
-            reason,
-            run.resumeContext()),
-        true);
+    send(new RunnerReport.Paused(header(run), reason, run.resumeContext()), true);
   }
 
   void needsAssistance(TaskRun run, String reason) {
     count("needs_assistance");
-    send(
-        new RunnerReport.NeedsAssistance(
-            id(),
-            run.task.taskId(),
-            run.task.tenant(),
-            run.task.attempt(),
-            run.runnerId,
-            Instant.now(),
-            reason,
-            run.resumeContext()),
-        true);
+    send(new RunnerReport.NeedsAssistance(header(run), reason, run.resumeContext()), true);
   }
 
   void handedBack(TaskRun run, String reason) {
     count("handed_back");
-    send(
-        new RunnerReport.HandedBack(
-            id(),
-            run.task.taskId(),
-            run.task.tenant(),
-            run.task.attempt(),
-            run.runnerId,
-            Instant.now(),
-            reason,
-            run.resumeContext()),
-        true);
+    send(new RunnerReport.HandedBack(header(run), reason, run.resumeContext()), true);
   }
 
   void finished(TaskRun run, TaskStatus outcome, String summary, String error) {
     count(outcome.wire());
     ResumeContext context = run.resumeContext();
-    send(
-        new RunnerReport.Finished(
-            id(),
-            run.task.taskId(),
-            run.task.tenant(),
-            run.task.attempt(),
-            run.runnerId,
-            Instant.now(),
-            outcome,
-            summary,
-            error,
-            context),
-        true);
+    send(new RunnerReport.Finished(header(run), outcome, summary, error, context), true);
   }
 
   private void count(String outcome) {
@@ -309,7 +221,13 @@ class Reporter {
     return report.getClass().getSimpleName();
   }
 
-  private static UUID id() {
-    return UUID.randomUUID();
+  private static RunnerReport.Header header(TaskRun run) {
+    return new RunnerReport.Header(
+        UUID.randomUUID(),
+        run.task.taskId(),
+        run.task.tenant(),
+        run.task.attempt(),
+        run.runnerId,
+        Instant.now());
   }
 }

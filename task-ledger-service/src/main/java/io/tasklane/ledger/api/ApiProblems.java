@@ -3,7 +3,6 @@ package io.tasklane.ledger.api;
 import io.tasklane.backend.DatabaseUnavailable;
 import io.tasklane.backend.Problems;
 import io.tasklane.contracts.UnknownWireValueException;
-import io.tasklane.ledger.tasks.NotClaimableException;
 import java.net.URI;
 import java.sql.SQLException;
 import java.util.List;
@@ -58,9 +57,19 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(LedgerProblem.class)
   ProblemDetail ledgerProblem(LedgerProblem e) {
-    ProblemDetail problem = problem(e.status(), e.slug(), e.title(), e.getMessage());
+    ProblemDetail problem = problem(status(e.kind()), e.slug(), e.title(), e.getMessage());
     e.properties().forEach(problem::setProperty);
     return problem;
+  }
+
+  private static HttpStatus status(LedgerProblem.Kind kind) {
+    return switch (kind) {
+      case INVALID -> HttpStatus.BAD_REQUEST;
+      case NOT_FOUND -> HttpStatus.NOT_FOUND;
+      case CONFLICT -> HttpStatus.CONFLICT;
+      case PRECONDITION_FAILED -> HttpStatus.PRECONDITION_FAILED;
+      case PRECONDITION_REQUIRED -> HttpStatus.PRECONDITION_REQUIRED;
+    };
   }
 
   @ExceptionHandler(InvalidTransitionException.class)

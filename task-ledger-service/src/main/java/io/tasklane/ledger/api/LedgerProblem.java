@@ -1,7 +1,6 @@
 package io.tasklane.ledger.api;
 
 import java.util.Map;
-import org.springframework.http.HttpStatus;
 
 /**
  * A refusal of the ledger's operations API (flows, cron jobs, external reports) with its own
@@ -9,26 +8,35 @@ import org.springframework.http.HttpStatus;
  */
 public class LedgerProblem extends RuntimeException {
 
-  private final HttpStatus status;
+  /** What kind of refusal it is; the web layer answers each with its HTTP status. */
+  public enum Kind {
+    INVALID,
+    NOT_FOUND,
+    CONFLICT,
+    PRECONDITION_FAILED,
+    PRECONDITION_REQUIRED
+  }
+
+  private final Kind kind;
   private final String slug;
   private final String title;
   private final Map<String, Object> properties;
 
   public LedgerProblem(
-      HttpStatus status, String slug, String title, String detail, Map<String, Object> properties) {
+      Kind kind, String slug, String title, String detail, Map<String, Object> properties) {
     super(detail);
-    this.status = status;
+    this.kind = kind;
     this.slug = slug;
     this.title = title;
     this.properties = Map.copyOf(properties);
   }
 
-  public LedgerProblem(HttpStatus status, String slug, String title, String detail) {
-    this(status, slug, title, detail, Map.of());
+  public LedgerProblem(Kind kind, String slug, String title, String detail) {
+    this(kind, slug, title, detail, Map.of());
   }
 
-  public HttpStatus status() {
-    return status;
+  public Kind kind() {
+    return kind;
   }
 
   public String slug() {

@@ -11,7 +11,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
@@ -174,12 +173,15 @@ class CronJobs {
 
   private static LedgerProblem notFound(UUID id) {
     return new LedgerProblem(
-        HttpStatus.NOT_FOUND, "cron-job-not-found", "Cron job not found", "No cron job " + id);
+        LedgerProblem.Kind.NOT_FOUND,
+        "cron-job-not-found",
+        "Cron job not found",
+        "No cron job " + id);
   }
 
   private static LedgerProblem nameTaken(String name) {
     return new LedgerProblem(
-        HttpStatus.CONFLICT,
+        LedgerProblem.Kind.CONFLICT,
         "cron-job-exists",
         "Cron job exists",
         "A cron job named '%s' already exists".formatted(name));

@@ -7,7 +7,6 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tasklane.contracts.TaskLifecycleEvent;
 import io.tasklane.ledger.api.Tenants;
-import io.tasklane.ledger.tasks.TaskLedger;
 import java.util.UUID;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -31,11 +30,11 @@ class EventStreamController {
           + " Last-Event-ID; comment lines are heartbeats.";
 
   private final EventStreams streams;
-  private final TaskLedger ledger;
+  private final KnownTasks tasks;
 
-  EventStreamController(EventStreams streams, TaskLedger ledger) {
+  EventStreamController(EventStreams streams, KnownTasks tasks) {
     this.streams = streams;
-    this.ledger = ledger;
+    this.tasks = tasks;
   }
 
   @GetMapping(path = "/api/v1/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -76,7 +75,7 @@ class EventStreamController {
       @PathVariable UUID taskId,
       @RequestHeader(name = "Last-Event-ID", required = false) Long lastEventId,
       @RequestParam(required = false) Long after) {
-    ledger.get(tenant, taskId);
+    tasks.require(tenant, taskId);
     Long cursor = lastEventId != null ? lastEventId : after;
     return streams.open(tenant, taskId, cursor == null ? 0 : cursor);
   }

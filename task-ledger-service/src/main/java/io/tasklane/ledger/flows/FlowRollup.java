@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionPhase;
@@ -64,7 +63,7 @@ class FlowRollup {
     }
     if (linking && locked.get().cancelRequestedAt != null) {
       throw new LedgerProblem(
-          HttpStatus.CONFLICT,
+          LedgerProblem.Kind.CONFLICT,
           "flow-cancelled",
           "Flow cancelled",
           "Flow %s was cancelled and takes no new tasks".formatted(change.parentFlowId()));

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -119,7 +118,7 @@ public class Flows {
           FlowEntity flow = load(tenant, flowId);
           if (flow.cancelRequestedAt != null) {
             throw new LedgerProblem(
-                HttpStatus.CONFLICT,
+                LedgerProblem.Kind.CONFLICT,
                 "flow-cancelled",
                 "Flow cancelled",
                 "Flow %s was cancelled and takes no changes".formatted(flowId),
@@ -155,7 +154,7 @@ public class Flows {
           }
           if (flow.status.isTerminal()) {
             throw new LedgerProblem(
-                HttpStatus.CONFLICT,
+                LedgerProblem.Kind.CONFLICT,
                 "flow-ended",
                 "Flow ended",
                 "Flow %s is %s and cannot be cancelled".formatted(flowId, flow.status.wire()),
@@ -208,7 +207,7 @@ public class Flows {
     if (expected == null) {
       if (required) {
         throw new LedgerProblem(
-            HttpStatus.PRECONDITION_REQUIRED,
+            LedgerProblem.Kind.PRECONDITION_REQUIRED,
             "revision-required",
             "Revision required",
             "Send the flow's revision in If-Match or expectedRevision",
@@ -218,7 +217,7 @@ public class Flows {
     }
     if (expected != flow.revision) {
       throw new LedgerProblem(
-          HttpStatus.PRECONDITION_FAILED,
+          LedgerProblem.Kind.PRECONDITION_FAILED,
           "revision-mismatch",
           "Revision mismatch",
           "Flow %s is at revision %d, not %d".formatted(flow.flowId, flow.revision, expected),
@@ -232,7 +231,7 @@ public class Flows {
 
   private static LedgerProblem flowNotFound(UUID flowId) {
     return new LedgerProblem(
-        HttpStatus.NOT_FOUND, "flow-not-found", "Flow not found", "No flow " + flowId);
+        LedgerProblem.Kind.NOT_FOUND, "flow-not-found", "Flow not found", "No flow " + flowId);
   }
 
   private FlowView view(FlowEntity flow) {

@@ -17,7 +17,8 @@ import io.tasklane.ledger.events.DispatchPipeline;
 import io.tasklane.ledger.flows.Flows;
 import io.tasklane.ledger.maintenance.MaintenanceReport.Action;
 import io.tasklane.ledger.maintenance.MaintenanceReport.Explanation;
-import io.tasklane.ledger.tasks.ReportLag;
+import io.tasklane.ledger.recovery.LeaseExpiry;
+import io.tasklane.ledger.runners.ReportLag;
 import io.tasklane.ledger.tasks.TaskRecovery;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -57,6 +58,7 @@ public class Maintenance {
 
   private final JdbcClient jdbc;
   private final TaskRecovery recovery;
+  private final LeaseExpiry leaseExpiry;
   private final ReportLag reportLag;
   private final Flows flows;
   private final Audit audit;
@@ -69,6 +71,7 @@ public class Maintenance {
   Maintenance(
       JdbcClient jdbc,
       TaskRecovery recovery,
+      LeaseExpiry leaseExpiry,
       ReportLag reportLag,
       Flows flows,
       Audit audit,
@@ -79,6 +82,7 @@ public class Maintenance {
       BrokerWatch brokerWatch) {
     this.jdbc = jdbc;
     this.recovery = recovery;
+    this.leaseExpiry = leaseExpiry;
     this.reportLag = reportLag;
     this.flows = flows;
     this.audit = audit;
@@ -101,6 +105,9 @@ public class Maintenance {
 
   record Decision(Kind kind, UUID taskId, UUID flowId, String detail) {}
 
+  /** How many tasks and flows a pass changed (apply) or would change (preview), by what it did. */
+  record Counts(int reconciled, int recovered, int cleanupStamped, int pruned) {}
+
   record Plan(Instant now, List<Decision> decisions) {
 
     int count(Kind... kinds) {
@@ -117,7 +124,7 @@ public class Maintenance {
     if (!apply) {
       return report(MaintenanceReport.Mode.preview, plan, counts(plan), before, before);
     }
-    int[] done = carryOut(plan);
+    Counts done = carryOut(plan);
     AuditReport after = audit.run(tenant, null, null, limit);
     return report(MaintenanceReport.Mode.apply, plan, done, before, after);
   }
@@ -251,8 +258,8 @@ public class Maintenance {
   }
 
   /**
-   * The running tasks whose lease expired more than the grace ago, and what the recovery rule says
-   * to do with each.
+   * The running tasks whose lease expired more than the grace ago, and what {@link LeaseExpiry}
+   * says to do with each.
    */
   private List<Decision> leaseDecisions(String tenant, Instant now) {
     var recoverySettings = properties.recovery();
@@ -273,29 +280,16 @@ public class Maintenance {
             recoverySettings.batchSize())
         .query(
             (rs, i) -> {
-              UUID id = rs.getObject("task_id", UUID.class);
-              Executor executor = Executor.fromWire(rs.getString("executor"));
-              int recoveries = rs.getInt("recoveries");
-              String expired =
-                  "lease expired at " + rs.getTimestamp("lease_expires_at").toInstant();
-              return switch (TaskRecovery.onExpiredLease(
-                  executor, recoveries, recoverySettings.maxRecoveries())) {
-                case RECOVERED ->
-                    new Decision(
-                        Kind.RECOVER,
-                        id,
-                        null,
-                        "%s; recovery %d of %d"
-                            .formatted(expired, recoveries + 1, recoverySettings.maxRecoveries()));
-                default ->
-                    new Decision(
-                        Kind.MARK_LOST,
-                        id,
-                        null,
-                        executor == Executor.EXTERNAL
-                            ? expired + "; external executor"
-                            : "%s; all %d recoveries used".formatted(expired, recoveries));
-              };
+              LeaseExpiry.Verdict verdict =
+                  leaseExpiry.preview(
+                      Executor.fromWire(rs.getString("executor")),
+                      rs.getInt("recoveries"),
+                      rs.getTimestamp("lease_expires_at").toInstant());
+              return new Decision(
+                  verdict.recover() ? Kind.RECOVER : Kind.MARK_LOST,
+                  rs.getObject("task_id", UUID.class),
+                  null,
+                  verdict.detail());
             })
         .list();
   }
@@ -329,8 +323,8 @@ public class Maintenance {
             .count();
   }
 
-  /** Carries out a plan; returns {reconciled, recovered, cleanupStamped, pruned}. */
-  private int[] carryOut(Plan plan) {
+  /** Carries out a plan. */
+  private Counts carryOut(Plan plan) {
     int reconciled = 0;
     int recovered = 0;
     List<UUID> stamp = new ArrayList<>();
@@ -359,7 +353,7 @@ public class Maintenance {
     }
     int stamped = stamp(stamp);
     int pruned = prune(prune, plan.now());
-    return new int[] {reconciled, recovered, stamped, pruned};
+    return new Counts(reconciled, recovered, stamped, pruned);
   }
 
   /**
@@ -378,10 +372,7 @@ public class Maintenance {
       for (Decision decision : plan.decisions()) {
         Callable<TaskRecovery.Outcome> work =
             switch (decision.kind()) {
-              case RECOVER, MARK_LOST ->
-                  () ->
-                      recovery.reconcileExpiredLease(
-                          decision.taskId(), leaseCutoff, properties.recovery().maxRecoveries());
+              case RECOVER, MARK_LOST -> () -> leaseExpiry.apply(decision.taskId(), leaseCutoff);
               case REDISPATCH -> () -> recovery.redispatch(decision.taskId(), redispatchCutoff);
               default -> null;
             };
@@ -480,17 +471,20 @@ public class Maintenance {
         .param("batch", batch);
   }
 
-  private static int[] counts(Plan plan) {
-    return new int[] {
-      plan.count(Kind.MARK_LOST, Kind.REDISPATCH, Kind.FINISH_FLOW_CANCEL, Kind.ROLL_UP_FLOW),
-      plan.count(Kind.RECOVER),
-      plan.count(Kind.STAMP_CLEANUP),
-      plan.count(Kind.PRUNE)
-    };
+  private static Counts counts(Plan plan) {
+    return new Counts(
+        plan.count(Kind.MARK_LOST, Kind.REDISPATCH, Kind.FINISH_FLOW_CANCEL, Kind.ROLL_UP_FLOW),
+        plan.count(Kind.RECOVER),
+        plan.count(Kind.STAMP_CLEANUP),
+        plan.count(Kind.PRUNE));
   }
 
   private MaintenanceReport report(
-      MaintenanceReport.Mode mode, Plan plan, int[] counts, AuditReport before, AuditReport after) {
+      MaintenanceReport.Mode mode,
+      Plan plan,
+      Counts counts,
+      AuditReport before,
+      AuditReport after) {
     List<Action> actions =
         plan.decisions().stream()
             .limit(LISTED_ACTIONS)
@@ -515,10 +509,10 @@ public class Maintenance {
     return new MaintenanceReport(
         mode,
         plan.now(),
-        counts[0],
-        counts[1],
-        counts[2],
-        counts[3],
+        counts.reconciled(),
+        counts.recovered(),
+        counts.cleanupStamped(),
+        counts.pruned(),
         actions,
         explanations,
         before,

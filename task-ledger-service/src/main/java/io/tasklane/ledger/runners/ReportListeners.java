@@ -25,10 +25,12 @@ class ReportListeners {
   private static final Pattern NUL_ESCAPE = Pattern.compile("(?<!\\\\)((?:\\\\\\\\)*)\\\\u0000");
 
   private final RunnerSide runnerSide;
+  private final ReportLag reportLag;
   private final JsonMapper json;
 
-  ReportListeners(RunnerSide runnerSide, JsonMapper json) {
+  ReportListeners(RunnerSide runnerSide, ReportLag reportLag, JsonMapper json) {
     this.runnerSide = runnerSide;
+    this.reportLag = reportLag;
     this.json = json;
   }
 
@@ -51,6 +53,7 @@ class ReportListeners {
         log.warn("Skipped unreadable runner report: {}", e.getOriginalMessage());
       }
     }
+    reports.forEach(report -> reportLag.applied(report.at()));
     try {
       runnerSide.applyBatch(reports);
     } catch (RuntimeException batchFailure) {

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -63,7 +62,7 @@ public class ExternalExecutors {
                   .orElseThrow(() -> new TaskNotFoundException(taskId.toString()));
           if (task.executor != Executor.EXTERNAL) {
             throw new LedgerProblem(
-                HttpStatus.CONFLICT,
+                LedgerProblem.Kind.CONFLICT,
                 "not-external",
                 "Not an external task",
                 "Task %s is run by the ledger's runners; they report over the broker"
@@ -71,7 +70,7 @@ public class ExternalExecutors {
           }
           if (report.attempt() != task.attempt) {
             throw new LedgerProblem(
-                HttpStatus.CONFLICT,
+                LedgerProblem.Kind.CONFLICT,
                 "stale-attempt",
                 "Stale attempt",
                 "Task %s is at attempt %d; a report for attempt %d no longer applies"

@@ -13,6 +13,7 @@ import io.tasklane.contracts.TaskLifecycleEvent;
 import io.tasklane.contracts.TaskStatus;
 import io.tasklane.contracts.VerdictSource;
 import io.tasklane.ledger.LedgerProperties;
+import io.tasklane.ledger.api.NotClaimableException;
 import io.tasklane.ledger.api.TaskNotFoundException;
 import io.tasklane.ledger.events.Outbox;
 import java.sql.Timestamp;
@@ -60,7 +61,6 @@ public class RunnerSide {
   private final LedgerProperties properties;
   private final MeterRegistry meters;
   private final Clock clock;
-  private final ReportLag reportLag;
 
   RunnerSide(
       TaskRepository tasks,
@@ -75,8 +75,7 @@ public class RunnerSide {
       TransactionTemplate tx,
       LedgerProperties properties,
       MeterRegistry meters,
-      Clock clock,
-      ReportLag reportLag) {
+      Clock clock) {
     this.tasks = tasks;
     this.outbox = outbox;
     this.recovery = recovery;
@@ -90,7 +89,6 @@ public class RunnerSide {
     this.properties = properties;
     this.meters = meters;
     this.clock = clock;
-    this.reportLag = reportLag;
   }
 
   /** Compare-and-set {@code queued -> running} for exactly the claimed attempt. */
@@ -152,7 +150,6 @@ public class RunnerSide {
       delay = 5,
       jitter = 5)
   public void apply(RunnerReport report) {
-    reportLag.applied(report.at());
     if (report instanceof RunnerReport.Heartbeat heartbeat) {
       heartbeat(heartbeat);
       return;
@@ -180,7 +177,6 @@ public class RunnerSide {
     if (reports.isEmpty()) {
       return;
     }
-    reports.forEach(report -> reportLag.applied(report.at()));
     tx.executeWithoutResult(
         status -> {
           journal.deferUntilCommit();

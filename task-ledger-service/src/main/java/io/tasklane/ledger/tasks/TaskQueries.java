@@ -87,6 +87,7 @@ class TaskQueries {
     task.status = WireEnum.parse(TaskStatus.class, rs.getString("status"));
     task.statusReason = rs.getString("status_reason");
     task.deliveryStatus = WireEnum.parse(DeliveryStatus.class, rs.getString("delivery_status"));
+    task.deliverySequence = rs.getLong("delivery_sequence");
     task.notifyPolicy = WireEnum.parse(NotifyPolicy.class, rs.getString("notify_policy"));
     task.requesterSessionKey = rs.getString("requester_session_key");
     task.ownerKey = rs.getString("owner_key");

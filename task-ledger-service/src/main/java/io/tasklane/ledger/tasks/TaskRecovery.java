@@ -32,15 +32,12 @@ public class TaskRecovery {
   }
 
   /**
-   * The one recover-or-lose rule for a running task whose lease ran out: an external task is lost
-   * (nobody here can run it again); a runner task is queued again while it has recoveries left,
-   * then lost. Maintenance's preview and every reconciliation ask here.
+   * Decides what becomes of a running task whose lease expired, from its executor and how often it
+   * was recovered; {@code recovery.LeaseExpiry} is the policy.
    */
-  public static Outcome onExpiredLease(Executor executor, int recoveries, int maxRecoveries) {
-    if (executor == Executor.EXTERNAL || recoveries >= maxRecoveries) {
-      return Outcome.LOST;
-    }
-    return Outcome.RECOVERED;
+  @FunctionalInterface
+  public interface ExpiredLeasePolicy {
+    Outcome decide(Executor executor, int recoveries);
   }
 
   private final TaskRepository tasks;
@@ -72,16 +69,15 @@ public class TaskRecovery {
   }
 
   /**
-   * A running task whose lease expired before {@code cutoff}: a runner task is queued again from
-   * its resume context with attempt + 1 while it has recoveries left, otherwise it is lost; an
-   * external task is lost.
+   * A running task whose lease expired before {@code cutoff}: queued again from its resume context
+   * with attempt + 1, or lost, as {@code policy} decides.
    */
   @Retryable(
       includes = OptimisticLockingFailureException.class,
       maxRetries = 5,
       delay = 5,
       jitter = 5)
-  public Outcome reconcileExpiredLease(UUID taskId, Instant cutoff, int maxRecoveries) {
+  public Outcome reconcileExpiredLease(UUID taskId, Instant cutoff, ExpiredLeasePolicy policy) {
     return tx.execute(
         status -> {
           TaskEntity task = tasks.findById(taskId).orElse(null);
@@ -92,7 +88,7 @@ public class TaskRecovery {
             return Outcome.UNCHANGED;
           }
           Instant expired = task.leaseExpiresAt;
-          Outcome outcome = onExpiredLease(task.executor, task.recoveries, maxRecoveries);
+          Outcome outcome = policy.decide(task.executor, task.recoveries);
           if (outcome == Outcome.RECOVERED) {
             task.recoveries++;
             requeue(

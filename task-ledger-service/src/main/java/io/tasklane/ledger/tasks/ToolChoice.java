@@ -5,7 +5,6 @@ import io.tasklane.contracts.ToolNames;
 import io.tasklane.ledger.api.LedgerProblem;
 import java.util.List;
 import java.util.Map;
-import org.springframework.http.HttpStatus;
 
 /** A task may allow only tools a runner has: a misspelt name is refused, not silently dropped. */
 public final class ToolChoice {
@@ -23,7 +22,7 @@ public final class ToolChoice {
       if (name == null || !ToolNames.ALL.contains(name)) {
         String at = field + ".toolsAllowed[" + i + "]";
         throw new LedgerProblem(
-            HttpStatus.BAD_REQUEST,
+            LedgerProblem.Kind.INVALID,
             "unknown-tool",
             "Unknown tool",
             "%s: '%s' is not a tool; allowed values: %s"

@@ -1,4 +1,4 @@
-package io.tasklane.ledger.tasks;
+package io.tasklane.ledger.recovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,18 +13,18 @@ class ExpiredLeaseDecisionTests {
 
   @Test
   void aRunnerTaskIsRecoveredUntilTheCapThenLost() {
-    assertThat(TaskRecovery.onExpiredLease(Executor.RUNNER, 0, 3)).isEqualTo(Outcome.RECOVERED);
-    assertThat(TaskRecovery.onExpiredLease(Executor.RUNNER, 2, 3)).isEqualTo(Outcome.RECOVERED);
-    assertThat(TaskRecovery.onExpiredLease(Executor.RUNNER, 3, 3)).isEqualTo(Outcome.LOST);
+    assertThat(LeaseExpiry.decide(Executor.RUNNER, 0, 3)).isEqualTo(Outcome.RECOVERED);
+    assertThat(LeaseExpiry.decide(Executor.RUNNER, 2, 3)).isEqualTo(Outcome.RECOVERED);
+    assertThat(LeaseExpiry.decide(Executor.RUNNER, 3, 3)).isEqualTo(Outcome.LOST);
   }
 
   @Test
   void withNoRecoveriesAllowedATaskIsLostAtOnce() {
-    assertThat(TaskRecovery.onExpiredLease(Executor.RUNNER, 0, 0)).isEqualTo(Outcome.LOST);
+    assertThat(LeaseExpiry.decide(Executor.RUNNER, 0, 0)).isEqualTo(Outcome.LOST);
   }
 
   @Test
   void anExternalTaskIsNeverRecoveredBecauseOnlyItsExecutorCanRunIt() {
-    assertThat(TaskRecovery.onExpiredLease(Executor.EXTERNAL, 0, 3)).isEqualTo(Outcome.LOST);
+    assertThat(LeaseExpiry.decide(Executor.EXTERNAL, 0, 3)).isEqualTo(Outcome.LOST);
   }
 }

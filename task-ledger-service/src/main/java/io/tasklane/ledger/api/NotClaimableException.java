@@ -1,4 +1,4 @@
-package io.tasklane.ledger.tasks;
+package io.tasklane.ledger.api;
 
 import io.tasklane.contracts.TaskStatus;
 import java.util.UUID;
@@ -8,7 +8,8 @@ public class NotClaimableException extends RuntimeException {
 
   private final TaskStatus current;
 
-  NotClaimableException(UUID taskId, TaskStatus current, int currentAttempt, int claimedAttempt) {
+  public NotClaimableException(
+      UUID taskId, TaskStatus current, int currentAttempt, int claimedAttempt) {
     super(
         "Task %s is %s at attempt %d; attempt %d cannot be claimed"
             .formatted(taskId, current.wire(), currentAttempt, claimedAttempt));

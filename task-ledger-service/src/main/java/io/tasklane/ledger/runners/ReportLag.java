@@ -1,4 +1,4 @@
-package io.tasklane.ledger.tasks;
+package io.tasklane.ledger.runners;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
