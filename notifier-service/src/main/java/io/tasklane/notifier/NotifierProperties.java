@@ -32,6 +32,8 @@ public record NotifierProperties(
   /**
    * @param retryFor how long after an event a failing delivery keeps being retried
    * @param perLaneBatch how many deliveries of one chat or webhook one claim takes
+   * @param claimLease how long a claim holds without renewal; the holder renews it every third of
+   *     this, so a killed notifier's deliveries are taken over at most this long after the kill
    */
   public record Delivery(
       @NotNull @DefaultValue("30m") Duration retryFor,
@@ -40,7 +42,7 @@ public record NotifierProperties(
       @NotNull @DefaultValue("250ms") Duration pollInterval,
       @Min(1) @DefaultValue("500") int batchSize,
       @Min(1) @DefaultValue("10") int perLaneBatch,
-      @NotNull @DefaultValue("2m") Duration claimLease,
+      @NotNull @DefaultValue("15s") Duration claimLease,
       @NotNull @DefaultValue("500ms") Duration reportInterval) {}
 
   /**
@@ -55,13 +57,14 @@ public record NotifierProperties(
   /**
    * @param botToken the Bot API token; Telegram channels cannot be registered without it
    * @param perChatInterval the least time between two messages to one chat
-   * @param globalPerSecond messages per second across all chats
+   * @param globalPerSecond requests per second across all chats, counted as Telegram receives them;
+   *     below Telegram's 30 by default for headroom (see docs/configuration.md)
    */
   public record Telegram(
       @NotNull @DefaultValue("https://api.telegram.org") URI baseUrl,
       String botToken,
       @NotNull @DefaultValue("1s") Duration perChatInterval,
-      @Min(1) @Max(1000) @DefaultValue("30") int globalPerSecond,
+      @Min(1) @Max(1000) @DefaultValue("25") int globalPerSecond,
       @NotNull @DefaultValue("10s") Duration timeout) {
 
     public boolean configured() {

@@ -23,7 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
 class TelegramBotClient {
 
   sealed interface Result {
-    record Sent() implements Result {}
+    /** Telegram's {@code message_id} of the new message. */
+    record Sent(long messageId) implements Result {}
 
     record HtmlRejected(String description) implements Result {}
 
@@ -82,7 +83,7 @@ class TelegramBotClient {
       answer = json.createObjectNode();
     }
     if (status == 200 && answer.path("ok").asBoolean(false)) {
-      return new Result.Sent();
+      return new Result.Sent(answer.path("result").path("message_id").asLong(0));
     }
     String description = answer.path("description").asString("HTTP " + status);
     if (status == 429) {

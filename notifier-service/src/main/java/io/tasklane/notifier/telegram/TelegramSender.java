@@ -65,22 +65,26 @@ class TelegramSender implements ChannelSender {
     try {
       while (sent < parts.size()) {
         TelegramMessages.Part part = parts.get(sent);
+        if (sent > delivery.partsSent() && !delivery.claim().held(sent)) {
+          return new Attempt.RetryLater("claim taken over by another worker", null, sent);
+        }
         Optional<Instant> noSlotUntil = limiter.acquire(chatId, maxWait);
         if (noSlotUntil.isPresent()) {
           return new Attempt.Postponed(noSlotUntil.get(), sent);
         }
-        TelegramBotClient.Result result = client.sendMessage(chatId, part.html(), true);
-        limiter.answered(chatId);
+        TelegramBotClient.Result result = send(chatId, part.html(), true);
         if (result instanceof TelegramBotClient.Result.HtmlRejected) {
           noSlotUntil = limiter.acquire(chatId, maxWait);
           if (noSlotUntil.isPresent()) {
             return new Attempt.Postponed(noSlotUntil.get(), sent);
           }
-          result = client.sendMessage(chatId, part.plain(), false);
-          limiter.answered(chatId);
+          result = send(chatId, part.plain(), false);
         }
         switch (result) {
-          case TelegramBotClient.Result.Sent() -> sent++;
+          case TelegramBotClient.Result.Sent(long messageId) -> {
+            sent++;
+            delivery.claim().partSent(sent, chatId + ":" + messageId);
+          }
           case TelegramBotClient.Result.TooManyRequests(Duration retryAfter) -> {
             limiter.backOff(chatId, retryAfter);
             meters.counter("tasklane.telegram.rate_limited").increment();
@@ -105,5 +109,14 @@ class TelegramSender implements ChannelSender {
       return new Attempt.RetryLater("notifier shutting down", null, sent);
     }
     return new Attempt.Delivered(sent);
+  }
+
+  /** One request in a slot taken from the limiter, which gets the slot back however it ends. */
+  private TelegramBotClient.Result send(String chatId, String text, boolean html) {
+    try {
+      return client.sendMessage(chatId, text, html);
+    } finally {
+      limiter.answered(chatId);
+    }
   }
 }
