@@ -12,6 +12,7 @@ import io.tasklane.notifier.sessions.SessionChannels;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
@@ -61,6 +62,7 @@ class TelegramSender implements ChannelSender {
     String chatId = channel.get().telegramChatId();
     List<TelegramMessages.Part> parts =
         TelegramMessages.render(Notification.of(delivery.event(), properties.taskUrlTemplate()));
+    Map<String, Object> keyboard = TelegramMessages.keyboard(delivery.event());
     int sent = delivery.partsSent();
     try {
       while (sent < parts.size()) {
@@ -72,13 +74,15 @@ class TelegramSender implements ChannelSender {
         if (noSlotUntil.isPresent()) {
           return new Attempt.Postponed(noSlotUntil.get(), sent);
         }
-        TelegramBotClient.Result result = send(chatId, part.html(), true);
+        // the buttons go under the last part, where the reader ends
+        var extras = new TelegramBotClient.Extras(sent == parts.size() - 1 ? keyboard : null, null);
+        TelegramBotClient.Result result = send(chatId, part.html(), true, extras);
         if (result instanceof TelegramBotClient.Result.HtmlRejected) {
           noSlotUntil = limiter.acquire(chatId, maxWait);
           if (noSlotUntil.isPresent()) {
             return new Attempt.Postponed(noSlotUntil.get(), sent);
           }
-          result = send(chatId, part.plain(), false);
+          result = send(chatId, part.plain(), false, extras);
         }
         switch (result) {
           case TelegramBotClient.Result.Sent(long messageId) -> {
@@ -112,9 +116,10 @@ class TelegramSender implements ChannelSender {
   }
 
   /** One request in a slot taken from the limiter, which gets the slot back however it ends. */
-  private TelegramBotClient.Result send(String chatId, String text, boolean html) {
+  private TelegramBotClient.Result send(
+      String chatId, String text, boolean html, TelegramBotClient.Extras extras) {
     try {
-      return client.sendMessage(chatId, text, html);
+      return client.sendMessage(chatId, text, html, extras);
     } finally {
       limiter.answered(chatId);
     }
