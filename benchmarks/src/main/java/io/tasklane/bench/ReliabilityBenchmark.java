@@ -575,7 +575,7 @@ public final class ReliabilityBenchmark implements Callable<Integer> {
     System.out.printf(
         "scenario 5 notifier stopped mid-delivery: messages=%d to %d chats, SIGTERM after %d"
             + " delivered (%d pending), kill -9 after %d; delivered=%d lost=%d duplicates=%d;"
-            + " 429 answers=%d; most requests in any second=%d, in any 5 s=%d (cap 30/s),"
+            + " 429 answers=%d; most requests in any second=%d, in any 5 s=%d (cap 25/s, Telegram's 30/s),"
             + " per-chat gaps under 1 s=%d"
             + " (shortest %s); all delivered %s after the kill (%s after publishing)%n",
         messages,

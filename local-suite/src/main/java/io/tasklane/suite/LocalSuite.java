@@ -334,6 +334,8 @@ public final class LocalSuite implements Callable<Integer> {
             "--tasklane.notifier.task-url-template=http://localhost:"
                 + gatewayPort
                 + "/api/v1/tasks/{taskId}");
+        // operators' answers from Telegram and the session webhook go to the ledger
+        args.add("--tasklane.notifier.answers.ledger-url=http://localhost:" + port("ledger"));
       }
       case "runner" -> {
         String executor = "--tasklane.runner.models.executor.";

@@ -3,6 +3,7 @@ package io.tasklane.notifier;
 import io.tasklane.backend.DatabaseUnavailable;
 import io.tasklane.backend.Problems;
 import io.tasklane.contracts.ProblemTypes;
+import io.tasklane.notifier.answers.ActionRefusedException;
 import io.tasklane.notifier.sessions.ChannelNotFoundException;
 import io.tasklane.notifier.sessions.InvalidChannelException;
 import jakarta.servlet.http.HttpServletResponse;
@@ -111,6 +112,16 @@ public class ApiProblems {
     var problem = problem(HttpStatus.BAD_REQUEST, "bad-request", "Bad request");
     problem.setDetail("A query parameter is not validly percent-encoded UTF-8");
     return problem;
+  }
+
+  @ExceptionHandler(ActionRefusedException.class)
+  ResponseEntity<ProblemDetail> actionRefused(ActionRefusedException e) {
+    HttpStatus status = HttpStatus.valueOf(e.status());
+    var answer = ResponseEntity.status(status);
+    if (status == HttpStatus.SERVICE_UNAVAILABLE) {
+      answer.header("Retry-After", "5");
+    }
+    return answer.body(problem(status, e.slug(), e.title(), e.getMessage()));
   }
 
   @ExceptionHandler(ChannelNotFoundException.class)

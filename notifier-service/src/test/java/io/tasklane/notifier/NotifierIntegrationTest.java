@@ -2,6 +2,7 @@ package io.tasklane.notifier;
 
 import static org.awaitility.Awaitility.await;
 
+import io.tasklane.contracts.ApprovalRequest;
 import io.tasklane.contracts.DeliveryReport;
 import io.tasklane.contracts.NotifyPolicy;
 import io.tasklane.contracts.Runtime;
@@ -51,6 +52,7 @@ public abstract class NotifierIntegrationTest {
   protected static final Duration RETRY_FOR = Duration.ofSeconds(4);
   protected static final FakeTelegramBotApi telegram =
       FakeTelegramBotApi.start("123456:TEST-token-never-shown");
+  protected static final RecordingLedger ledger = RecordingLedger.start();
   private static final List<DeliveryReport> reports = new CopyOnWriteArrayList<>();
   private static KafkaProducer<String, String> producer;
 
@@ -70,6 +72,8 @@ public abstract class NotifierIntegrationTest {
     registry.add("tasklane.notifier.delivery.report-interval", () -> "100ms");
     registry.add("tasklane.notifier.progress-interval", () -> "10s");
     registry.add("tasklane.notifier.inbox.heartbeat", () -> "200ms");
+    registry.add("tasklane.notifier.answers.ledger-url", ledger::url);
+    registry.add("tasklane.notifier.telegram.poll-timeout", () -> "1s");
   }
 
   @LocalServerPort protected int port;
@@ -148,6 +152,7 @@ public abstract class NotifierIntegrationTest {
     final String session;
     String label = "Summarise the quarterly report";
     NotifyPolicy policy;
+    ApprovalRequest approval;
     long sequence;
     TaskStatus status = TaskStatus.QUEUED;
     Instant clock = Instant.parse("2026-01-01T10:00:00Z");
@@ -172,6 +177,17 @@ public abstract class NotifierIntegrationTest {
     TaskLifecycleEvent needsHelp(String reason) {
       return event(
           TaskLifecycleEvent.TYPE_STATUS_CHANGED, TaskStatus.NEEDS_ASSISTANCE, reason, null, null);
+    }
+
+    /** The task stops before a tool call and waits for a decision on {@code request}. */
+    TaskLifecycleEvent needsApproval(ApprovalRequest request) {
+      approval = request;
+      return event(
+          TaskLifecycleEvent.TYPE_STATUS_CHANGED,
+          TaskStatus.NEEDS_ASSISTANCE,
+          ApprovalRequest.REASON,
+          null,
+          null);
     }
 
     TaskLifecycleEvent progress(String summary, Duration after) {
@@ -210,7 +226,8 @@ public abstract class NotifierIntegrationTest {
               progress,
               terminalSummary,
               null,
-              Map.of());
+              Map.of(),
+              next == TaskStatus.NEEDS_ASSISTANCE ? approval : null);
       return TaskLifecycleEvent.of(UUID.randomUUID(), type, clock, ++sequence, data);
     }
   }

@@ -105,6 +105,18 @@ final class NotifierProcess implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A post without a Tasklane identity, as Telegram sends its webhook updates. */
+  HttpResponse<String> postUnsigned(String path, String body, String telegramSecretToken)
+      throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("Content-Type", "application/json")
+            .header("X-Telegram-Bot-Api-Secret-Token", telegramSecretToken)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   HttpResponse<String> get(String tenant, String path) throws Exception {
     return HTTP.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))

@@ -17,4 +17,5 @@ public record ClaimedDelivery(
     String eventJson,
     int attempts,
     int partsSent,
-    Instant createdAt) {}
+    Instant createdAt,
+    DeliveryClaim claim) {}

@@ -68,11 +68,12 @@ class Deliveries {
    * busy with and rows other workers hold.
    */
   List<ClaimedDelivery> claim(
-      Collection<String> busyLanes, int limit, int perLane, Duration lease) {
+      UUID worker, Collection<String> busyLanes, int limit, int perLane, Duration lease) {
     return jdbc
         .sql(
             """
-            UPDATE notifier.delivery SET claimed_until = now() + make_interval(secs => :lease)
+            UPDATE notifier.delivery
+               SET claimed_until = now() + make_interval(secs => :lease), claimed_by = :worker
              WHERE id IN (
                    SELECT id FROM notifier.delivery
                     WHERE id IN (
@@ -90,21 +91,71 @@ class Deliveries {
             RETURNING *
             """)
         .param("lease", lease.toMillis() / 1000.0)
+        .param("worker", worker)
         .param("busy", busyLanes.toArray(String[]::new))
         .param("perLane", perLane)
         .param("limit", limit)
-        .query(this::mapClaimed)
+        .query((rs, row) -> mapClaimed(rs, worker))
         .list()
         .stream()
         .sorted((a, b) -> Long.compare(a.id(), b.id()))
         .toList();
   }
 
+  /** Extends every claim this worker still holds; claims it gave back or lost are left alone. */
+  int renew(UUID worker, Duration lease) {
+    return jdbc.sql(
+            """
+            UPDATE notifier.delivery SET claimed_until = now() + make_interval(secs => :lease)
+             WHERE claimed_by = :worker AND claimed_until > now() AND status = 'pending'
+            """)
+        .param("lease", lease.toMillis() / 1000.0)
+        .param("worker", worker)
+        .update();
+  }
+
+  boolean held(long id, UUID worker, int partsSent) {
+    return jdbc.sql(
+                """
+            SELECT count(*) FROM notifier.delivery
+             WHERE id = :id AND claimed_by = :worker AND claimed_until > now()
+               AND status = 'pending' AND parts_sent = :parts
+            """)
+            .param("id", id)
+            .param("worker", worker)
+            .param("parts", partsSent)
+            .query(Integer.class)
+            .single()
+        > 0;
+  }
+
+  /**
+   * A part has arrived: recorded whoever holds the claim now (only the sender knows it was sent),
+   * in one statement with the message's reference.
+   */
+  void partSent(long id, int partsSent, String messageRef) {
+    jdbc.sql(
+            """
+            WITH part AS (
+                 UPDATE notifier.delivery SET parts_sent = GREATEST(parts_sent, :parts)
+                  WHERE id = :id
+                 RETURNING id)
+            INSERT INTO notifier.delivery_message (message_ref, delivery_id, part)
+            SELECT :ref, id, :parts FROM part WHERE CAST(:ref AS text) IS NOT NULL
+            ON CONFLICT (message_ref) DO NOTHING
+            """)
+        .param("id", id)
+        .param("parts", partsSent)
+        .param("ref", messageRef)
+        .update();
+  }
+
   void delivered(long id, int partsSent) {
     jdbc.sql(
             """
             UPDATE notifier.delivery
-               SET status = 'delivered', attempts = attempts + 1, parts_sent = :parts,
+               SET status = 'delivered', attempts = attempts + 1,
+                   parts_sent = GREATEST(parts_sent, :parts),
                    last_error = NULL, claimed_until = NULL, finished_at = now()
              WHERE id = :id
             """)
@@ -113,40 +164,47 @@ class Deliveries {
         .update();
   }
 
-  void retryAt(long id, Instant next, String reason, int partsSent) {
+  void retryAt(long id, UUID worker, Instant next, String reason, int partsSent) {
     jdbc.sql(
             """
             UPDATE notifier.delivery
-               SET attempts = attempts + 1, parts_sent = :parts, last_error = :reason,
-                   next_attempt_at = :next, claimed_until = NULL
-             WHERE id = :id
+               SET attempts = attempts + 1, parts_sent = GREATEST(parts_sent, :parts),
+                   last_error = :reason, next_attempt_at = :next, claimed_until = NULL
+             WHERE id = :id AND claimed_by = :worker AND status = 'pending'
             """)
         .param("id", id)
+        .param("worker", worker)
         .param("parts", partsSent)
         .param("reason", reason)
         .param("next", Timestamp.from(next))
         .update();
   }
 
-  void failed(long id, String reason, boolean attempted) {
+  void failed(long id, UUID worker, String reason, boolean attempted) {
     jdbc.sql(
             """
             UPDATE notifier.delivery
                SET status = 'failed', attempts = attempts + :attempted, last_error = :reason,
                    claimed_until = NULL, finished_at = now()
-             WHERE id = :id
+             WHERE id = :id AND claimed_by = :worker AND status = 'pending'
             """)
         .param("id", id)
+        .param("worker", worker)
         .param("attempted", attempted ? 1 : 0)
         .param("reason", reason)
         .update();
   }
 
-  void postpone(long id, Instant until, int partsSent) {
+  void postpone(long id, UUID worker, Instant until, int partsSent) {
     jdbc.sql(
-            "UPDATE notifier.delivery SET next_attempt_at = :until, parts_sent = :parts,"
-                + " claimed_until = NULL WHERE id = :id")
+            """
+            UPDATE notifier.delivery
+               SET next_attempt_at = :until, parts_sent = GREATEST(parts_sent, :parts),
+                   claimed_until = NULL
+             WHERE id = :id AND claimed_by = :worker AND status = 'pending'
+            """)
         .param("id", id)
+        .param("worker", worker)
         .param("until", Timestamp.from(until))
         .param("parts", partsSent)
         .update();
@@ -181,14 +239,15 @@ class Deliveries {
   }
 
   /** Gives claimed deliveries back to the queue before their claim runs out. */
-  void release(List<Long> ids) {
+  void release(UUID worker, List<Long> ids) {
     if (ids.isEmpty()) {
       return;
     }
     jdbc.sql(
             "UPDATE notifier.delivery SET claimed_until = NULL"
-                + " WHERE id = ANY (:ids) AND status = 'pending'")
+                + " WHERE id = ANY (:ids) AND claimed_by = :worker AND status = 'pending'")
         .param("ids", ids.toArray(Long[]::new))
+        .param("worker", worker)
         .update();
   }
 
@@ -215,7 +274,7 @@ class Deliveries {
       int attempts,
       TaskLifecycleEvent event) {}
 
-  private ClaimedDelivery mapClaimed(ResultSet rs, int row) throws SQLException {
+  private ClaimedDelivery mapClaimed(ResultSet rs, UUID worker) throws SQLException {
     String eventJson = rs.getString("event_json");
     return new ClaimedDelivery(
         rs.getLong("id"),
@@ -228,6 +287,7 @@ class Deliveries {
         eventJson,
         rs.getInt("attempts"),
         rs.getInt("parts_sent"),
-        rs.getTimestamp("created_at").toInstant());
+        rs.getTimestamp("created_at").toInstant(),
+        new DeliveryClaim(this, rs.getLong("id"), worker));
   }
 }

@@ -1,6 +1,5 @@
 package io.tasklane.notifier.delivery;
 
-import io.tasklane.backend.DatabaseUnavailable;
 import io.tasklane.contracts.DeliveryChannel;
 import io.tasklane.contracts.DeliveryStatus;
 import io.tasklane.notifier.NotifierProperties;
@@ -10,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,8 +42,10 @@ class DeliveryWorker implements SmartLifecycle {
   private final NotifierProperties.Delivery settings;
   private final TaskScheduler scheduler;
   private final Set<String> busyLanes = ConcurrentHashMap.newKeySet();
+  private final UUID worker = UUID.randomUUID();
   private ExecutorService lanes;
   private ScheduledFuture<?> polling;
+  private ScheduledFuture<?> renewing;
   private volatile boolean stopping;
 
   DeliveryWorker(
@@ -65,6 +67,7 @@ class DeliveryWorker implements SmartLifecycle {
     stopping = false;
     lanes = Executors.newVirtualThreadPerTaskExecutor();
     polling = scheduler.scheduleWithFixedDelay(this::poll, settings.pollInterval());
+    renewing = scheduler.scheduleWithFixedDelay(this::renew, settings.claimLease().dividedBy(3));
   }
 
   /**
@@ -83,6 +86,7 @@ class DeliveryWorker implements SmartLifecycle {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    renewing.cancel(false);
     polling = null;
   }
 
@@ -95,6 +99,7 @@ class DeliveryWorker implements SmartLifecycle {
     try {
       List<ClaimedDelivery> claimed =
           deliveries.claim(
+              worker,
               Set.copyOf(busyLanes),
               settings.batchSize(),
               settings.perLaneBatch(),
@@ -111,6 +116,18 @@ class DeliveryWorker implements SmartLifecycle {
           });
     } catch (RuntimeException e) {
       log.warn("Delivery poll failed: {}", e.toString());
+    }
+  }
+
+  /**
+   * A claim is short (a killed notifier's deliveries wait at most one lease), so the worker renews
+   * what it holds, every third of a lease.
+   */
+  void renew() {
+    try {
+      deliveries.renew(worker, settings.claimLease());
+    } catch (RuntimeException e) {
+      log.warn("Could not renew delivery claims: {}", e.toString());
     }
   }
 
@@ -132,6 +149,10 @@ class DeliveryWorker implements SmartLifecycle {
     ChannelSender sender = senders.get(delivery.channel());
     Attempt attempt;
     try {
+      if (!delivery.claim().held(delivery.partsSent())) {
+        log.info("Delivery {} was taken over by another worker; not sent here", delivery.id());
+        return;
+      }
       attempt =
           sender == null
               ? new Attempt.Failed("no sender for channel " + delivery.channel().wire())
@@ -142,47 +163,14 @@ class DeliveryWorker implements SmartLifecycle {
       log.warn("Delivery {} raised {}", delivery.id(), e.getClass().getName());
     }
     // a stop interrupts the lane; the outcome is recorded all the same, or it would be sent again
-    boolean interrupted = Thread.interrupted();
-    try {
-      recordUntilStored(delivery, attempt);
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /**
-   * Records the outcome; while the database cannot be reached, tries again (backing off up to 5 s)
-   * for as long as this worker's claim holds: the message is sent, and an outcome that is not
-   * stored would have it sent again once the claim runs out.
-   */
-  private void recordUntilStored(ClaimedDelivery delivery, Attempt attempt) {
-    long deadline = System.nanoTime() + settings.claimLease().toNanos() / 2;
-    long backoffMillis = 200;
-    while (true) {
-      try {
-        record(delivery, attempt);
-        return;
-      } catch (RuntimeException e) {
-        if (!DatabaseUnavailable.isCause(e) || System.nanoTime() > deadline) {
-          log.warn("Could not record the outcome of delivery {}: {}", delivery.id(), e.toString());
-          return;
-        }
-      }
-      try {
-        Thread.sleep(backoffMillis);
-      } catch (InterruptedException e) {
-        // a stop: the outcome still has to be stored
-      }
-      backoffMillis = Math.min(backoffMillis * 2, 5_000);
-    }
+    Attempt outcome = attempt;
+    OutcomeStore.untilStored("delivery " + delivery.id(), () -> record(delivery, outcome));
   }
 
   private void release(List<ClaimedDelivery> unstarted) {
     boolean interrupted = Thread.interrupted();
     try {
-      deliveries.release(unstarted.stream().map(ClaimedDelivery::id).toList());
+      deliveries.release(worker, unstarted.stream().map(ClaimedDelivery::id).toList());
     } catch (RuntimeException e) {
       log.warn("Could not release {} claimed deliveries: {}", unstarted.size(), e.toString());
     } finally {
@@ -204,11 +192,11 @@ class DeliveryWorker implements SmartLifecycle {
             Duration.between(eventTime == null ? delivery.createdAt() : eventTime, Instant.now()));
       }
       case Attempt.Failed(String reason) -> {
-        deliveries.failed(delivery.id(), reason, true);
+        deliveries.failed(delivery.id(), worker, reason, true);
         metrics.outcome(channel, DeliveryStatus.FAILED);
       }
       case Attempt.Postponed(Instant until, int parts) ->
-          deliveries.postpone(delivery.id(), until, parts);
+          deliveries.postpone(delivery.id(), worker, until, parts);
       case Attempt.RetryLater(String reason, Instant notBefore, int parts) -> {
         int attempts = delivery.attempts() + 1;
         Instant next = Instant.now().plus(backoff(attempts));
@@ -218,10 +206,10 @@ class DeliveryWorker implements SmartLifecycle {
         Instant deadline = delivery.createdAt().plus(settings.retryFor());
         if (next.isAfter(deadline)) {
           deliveries.failed(
-              delivery.id(), reason + " (gave up after " + attempts + " attempts)", true);
+              delivery.id(), worker, reason + " (gave up after " + attempts + " attempts)", true);
           metrics.outcome(channel, DeliveryStatus.FAILED);
         } else {
-          deliveries.retryAt(delivery.id(), next, reason, parts);
+          deliveries.retryAt(delivery.id(), worker, next, reason, parts);
           metrics.retry(channel);
         }
       }

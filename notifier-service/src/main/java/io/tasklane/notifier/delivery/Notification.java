@@ -1,7 +1,10 @@
 package io.tasklane.notifier.delivery;
 
+import io.tasklane.contracts.ApprovalRequest;
+import io.tasklane.contracts.DeadlineAction;
 import io.tasklane.contracts.TaskLifecycleEvent;
 import io.tasklane.contracts.TaskStatus;
+import java.time.temporal.ChronoUnit;
 
 /**
  * A lifecycle event written for people: what the task is, what happened, the summary, and how to
@@ -65,8 +68,15 @@ public record Notification(
     };
   }
 
+  /** Arguments longer than this are cut in messages; the full text is on the task. */
+  static final int ARGUMENTS_SHOWN = 300;
+
   private static String summary(TaskLifecycleEvent.Data data) {
     TaskStatus status = data.status();
+    ApprovalRequest approval = data.approval();
+    if (status == TaskStatus.NEEDS_ASSISTANCE && approval != null && approval.pending()) {
+      return approvalSummary(approval);
+    }
     if (status == TaskStatus.NEEDS_ASSISTANCE || status == TaskStatus.PAUSED) {
       return firstPresent(data.statusReason(), data.progressSummary());
     }
@@ -78,6 +88,37 @@ public record Notification(
       return summary;
     }
     return data.statusReason();
+  }
+
+  private static String approvalSummary(ApprovalRequest approval) {
+    String arguments = approval.arguments() == null ? "" : approval.arguments().strip();
+    if (arguments.length() > ARGUMENTS_SHOWN) {
+      arguments = arguments.substring(0, ARGUMENTS_SHOWN - 1) + "…";
+    }
+    var text =
+        new StringBuilder("Approval ")
+            .append(approval.number())
+            .append(" needed: ")
+            .append(approval.tool())
+            .append(" (step ")
+            .append(approval.stepIndex())
+            .append(")");
+    if (!arguments.isEmpty()) {
+      text.append('\n').append(arguments);
+    }
+    if (approval.deadline() != null) {
+      text.append("\nDecide by ").append(approval.deadline().truncatedTo(ChronoUnit.SECONDS));
+      if (approval.onDeadline() != null) {
+        text.append(
+            approval.onDeadline() == DeadlineAction.FAIL
+                ? "; then the task fails"
+                : "; then the call is denied");
+      }
+    }
+    if (!approval.approvers().isEmpty()) {
+      text.append("\nApprovers: ").append(String.join(", ", approval.approvers()));
+    }
+    return text.toString();
   }
 
   private static String firstPresent(String first, String second) {

@@ -1,8 +1,14 @@
 package io.tasklane.notifier.telegram;
 
+import io.tasklane.contracts.ApprovalRequest;
+import io.tasklane.contracts.TaskLifecycleEvent;
+import io.tasklane.contracts.TaskStatus;
+import io.tasklane.notifier.answers.AnswerAction;
 import io.tasklane.notifier.delivery.Notification;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * Writes a notification as Telegram messages: bold title, headline, summary and a way to open the
@@ -49,6 +55,39 @@ final class TelegramMessages {
       parts.add(new Part(footerHtml, footerPlain));
     }
     return parts;
+  }
+
+  /**
+   * The buttons under a message about a task that waits for its operator: Approve / Deny / Cancel
+   * for an approval request, Resume / Cancel otherwise; null for any other message.
+   */
+  static Map<String, Object> keyboard(TaskLifecycleEvent event) {
+    var data = event.data();
+    boolean transition =
+        TaskLifecycleEvent.TYPE_STATUS_CHANGED.equals(event.type())
+            || TaskLifecycleEvent.TYPE_CREATED.equals(event.type());
+    if (!transition || data.status() != TaskStatus.NEEDS_ASSISTANCE) {
+      return null;
+    }
+    UUID task = data.taskId();
+    ApprovalRequest approval = data.approval();
+    List<List<Map<String, String>>> rows =
+        approval != null && approval.pending()
+            ? List.of(
+                List.of(
+                    button(
+                        "Approve", new CallbackData(AnswerAction.APPROVE, task, approval.number())),
+                    button("Deny", new CallbackData(AnswerAction.DENY, task, approval.number()))),
+                List.of(button("Cancel", new CallbackData(AnswerAction.CANCEL, task, null))))
+            : List.of(
+                List.of(
+                    button("Resume", new CallbackData(AnswerAction.RESUME, task, null)),
+                    button("Cancel", new CallbackData(AnswerAction.CANCEL, task, null))));
+    return Map.of("inline_keyboard", rows);
+  }
+
+  private static Map<String, String> button(String text, CallbackData data) {
+    return Map.of("text", text, "callback_data", data.encode());
   }
 
   static String escape(String text) {

@@ -12,6 +12,7 @@ import io.tasklane.notifier.sessions.SessionChannels;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
@@ -61,26 +62,33 @@ class TelegramSender implements ChannelSender {
     String chatId = channel.get().telegramChatId();
     List<TelegramMessages.Part> parts =
         TelegramMessages.render(Notification.of(delivery.event(), properties.taskUrlTemplate()));
+    Map<String, Object> keyboard = TelegramMessages.keyboard(delivery.event());
     int sent = delivery.partsSent();
     try {
       while (sent < parts.size()) {
         TelegramMessages.Part part = parts.get(sent);
+        if (sent > delivery.partsSent() && !delivery.claim().held(sent)) {
+          return new Attempt.RetryLater("claim taken over by another worker", null, sent);
+        }
         Optional<Instant> noSlotUntil = limiter.acquire(chatId, maxWait);
         if (noSlotUntil.isPresent()) {
           return new Attempt.Postponed(noSlotUntil.get(), sent);
         }
-        TelegramBotClient.Result result = client.sendMessage(chatId, part.html(), true);
-        limiter.answered(chatId);
+        // the buttons go under the last part, where the reader ends
+        var extras = new TelegramBotClient.Extras(sent == parts.size() - 1 ? keyboard : null, null);
+        TelegramBotClient.Result result = send(chatId, part.html(), true, extras);
         if (result instanceof TelegramBotClient.Result.HtmlRejected) {
           noSlotUntil = limiter.acquire(chatId, maxWait);
           if (noSlotUntil.isPresent()) {
             return new Attempt.Postponed(noSlotUntil.get(), sent);
           }
-          result = client.sendMessage(chatId, part.plain(), false);
-          limiter.answered(chatId);
+          result = send(chatId, part.plain(), false, extras);
         }
         switch (result) {
-          case TelegramBotClient.Result.Sent() -> sent++;
+          case TelegramBotClient.Result.Sent(long messageId) -> {
+            sent++;
+            delivery.claim().partSent(sent, chatId + ":" + messageId);
+          }
           case TelegramBotClient.Result.TooManyRequests(Duration retryAfter) -> {
             limiter.backOff(chatId, retryAfter);
             meters.counter("tasklane.telegram.rate_limited").increment();
@@ -105,5 +113,15 @@ class TelegramSender implements ChannelSender {
       return new Attempt.RetryLater("notifier shutting down", null, sent);
     }
     return new Attempt.Delivered(sent);
+  }
+
+  /** One request in a slot taken from the limiter, which gets the slot back however it ends. */
+  private TelegramBotClient.Result send(
+      String chatId, String text, boolean html, TelegramBotClient.Extras extras) {
+    try {
+      return client.sendMessage(chatId, text, html, extras);
+    } finally {
+      limiter.answered(chatId);
+    }
   }
 }
