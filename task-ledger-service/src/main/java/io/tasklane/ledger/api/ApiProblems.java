@@ -3,7 +3,10 @@ package io.tasklane.ledger.api;
 import io.tasklane.backend.DatabaseUnavailable;
 import io.tasklane.backend.Problems;
 import io.tasklane.contracts.UnknownWireValueException;
+import io.tasklane.ledger.budgets.BudgetExceededException;
+import io.tasklane.ledger.budgets.TaskBudgetExhaustedException;
 import io.tasklane.ledger.tasks.NotClaimableException;
+import jakarta.servlet.http.HttpServletResponse;
 import java.net.URI;
 import java.sql.SQLException;
 import java.util.List;
@@ -60,6 +63,25 @@ class ApiProblems extends ResponseEntityExceptionHandler {
   ProblemDetail ledgerProblem(LedgerProblem e) {
     ProblemDetail problem = problem(e.status(), e.slug(), e.title(), e.getMessage());
     e.properties().forEach(problem::setProperty);
+    return problem;
+  }
+
+  @ExceptionHandler(BudgetExceededException.class)
+  ProblemDetail budgetExceeded(BudgetExceededException e, HttpServletResponse response) {
+    ProblemDetail problem =
+        problem(HttpStatus.TOO_MANY_REQUESTS, "budget-exceeded", "Budget exceeded", e.getMessage());
+    problem.setProperty("budget", e.budget());
+    problem.setProperty("limit", e.limit());
+    problem.setProperty("used", e.used());
+    response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+    return problem;
+  }
+
+  @ExceptionHandler(TaskBudgetExhaustedException.class)
+  ProblemDetail budgetExhausted(TaskBudgetExhaustedException e) {
+    ProblemDetail problem =
+        problem(HttpStatus.CONFLICT, "budget-exhausted", "Budget exhausted", e.getMessage());
+    problem.setProperty("limit", e.limit());
     return problem;
   }
 
