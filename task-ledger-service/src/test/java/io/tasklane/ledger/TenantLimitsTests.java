@@ -209,6 +209,24 @@ class TenantLimitsTests extends LedgerTest {
     assertThat(show(queued).get("status").asString()).isEqualTo("queued");
   }
 
+  @Test
+  void aCronJobOverItsTenantsTasksPerDaySkipsItsFiringsAndKeepsFiring() {
+    var job =
+        api.post(
+            tenant,
+            "/api/v1/cron-jobs",
+            """
+            {"name":"every second","cronExpression":"* * * * * *",
+             "task":{"goal":"Tick"}}
+            """);
+    assertThat(job.status()).as(job.body()).isEqualTo(201);
+    String path = "/api/v1/cron-jobs/" + job.json().get("cronJobId").asString();
+
+    await().atMost(PATIENCE).until(() -> api.get(tenant, path).json().get("firings").asLong() >= 6);
+
+    assertThat(listedTaskIds("")).as("four tasks a day, the other firings skipped").hasSize(4);
+  }
+
   private static ResumeContext spent(int step, long tokens, int modelCalls, int toolCalls) {
     return new ResumeContext(
         step,
