@@ -74,7 +74,7 @@ class ClaimGate implements ClaimAdmission {
     if (limit != null) {
       throw new ClaimHeldException(tenant, limit, detail(tenant, limit));
     }
-    if (settings.maxRunning(tenant) != null) {
+    if (settings.maxRunning(tenant) != null || budgets.countsTokens(tenant)) {
       jdbc.sql("delete from held_claims where task_id = :taskId").param("taskId", taskId).update();
     }
   }
