@@ -98,6 +98,7 @@ export class TaskDetail {
         row('Child session', h('code', {}, task.childSessionKey)),
         row('Run id', task.runId && h('code', {}, task.runId)),
         row('Runner', task.runnerId),
+        row('Spent', spent(task.usage, task.modelOptions && task.modelOptions.budget)),
         row('Created', time(task.createdAt)),
         row('Started', task.startedAt && time(task.startedAt)),
         row('Last event', time(task.lastEventAt)),
@@ -284,4 +285,19 @@ function text(value) {
 function details(summary, value) {
   if (value === undefined || value === null || value === '') return null;
   return h('details', {}, h('summary', {}, summary), h('pre', {}, text(value)));
+}
+
+/** What the task has spent, each figure against its budget when it has one. */
+function spent(usage, budget) {
+  if (!usage || (usage.modelCalls === 0 && usage.toolCalls === 0 && usage.tokens === 0)) {
+    return null;
+  }
+  const of = (used, limit) => (limit ? `${used} of ${limit}` : `${used}`);
+  const b = budget || {};
+  return [
+    `${of(usage.tokens, b.tokens)} tokens`,
+    `${of(usage.modelCalls, b.modelCalls)} model calls`,
+    `${of(usage.toolCalls, b.toolCalls)} tool calls`,
+    `${of(Math.round(usage.wallMillis / 1000), b.wallSeconds)} s`,
+  ].join(' · ');
 }

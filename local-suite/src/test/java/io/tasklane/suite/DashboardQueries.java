@@ -35,7 +35,9 @@ final class DashboardQueries {
           "tasklane_telegram_rate_limited_total",
           "tasklane_tasks_unverified_success_refused_total",
           "tasklane_runner_model_malformed_rounds_total",
-          "tasklane_runner_reports_send_failures_total");
+          "tasklane_runner_reports_send_failures_total",
+          "tasklane_budgets_refusals_total",
+          "tasklane_tenants_claims_held_total");
 
   private static final Pattern METRIC = Pattern.compile("\\btasklane_[a-z0-9_]+");
 

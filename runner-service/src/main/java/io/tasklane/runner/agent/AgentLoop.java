@@ -128,7 +128,7 @@ class AgentLoop {
   private void execute(TaskRun run, TaskModels taskModels) throws InterruptedException {
     if (run.plan.isEmpty()) {
       run.checkpoint();
-      run.plan.addAll(planner.plan(run.task.goal(), taskModels));
+      run.plan.addAll(planner.plan(run.task.goal(), taskModels, run.spend));
       reporter.planProposed(run, List.copyOf(run.plan));
     }
     if (run.conversation.size() == 0) {
@@ -241,7 +241,8 @@ class AgentLoop {
           VerdictSource.RUNNER,
           null);
     }
-    Verifier.Verdict verdict = verifier.verify(step, run.evidence, run.workspace, taskModels);
+    Verifier.Verdict verdict =
+        verifier.verify(step, run.evidence, run.workspace, taskModels, run.spend);
     return new Decision(
         verdict.passed(),
         verdict.reason(),
@@ -288,7 +289,8 @@ class AgentLoop {
     ModelReply reply;
     try {
       reply =
-          models.call(
+          run.spend.call(
+              models,
               taskModels.call(
                   ModelRole.EXECUTOR,
                   run.conversation.toPrompt(system, this::isJsonObject),
@@ -346,6 +348,13 @@ class AgentLoop {
         run.conversation.toolResult(call.id(), call.name(), refused.output());
         continue;
       }
+      Spend.Limit spent = run.spend.beforeToolCall();
+      if (spent != null) {
+        stopReason = spent.reason();
+        run.conversation.toolResult(call.id(), call.name(), "Not run: " + stopReason);
+        continue;
+      }
+      run.spend.toolCalled();
       budget.used++;
       try {
         ToolResult result = runTool(run, index, call, tools, guard);
@@ -541,8 +550,9 @@ class AgentLoop {
     try {
       String text =
           Prompts.answer(
-              models
+              run.spend
                   .call(
+                      models,
                       taskModels.call(
                           ModelRole.EXECUTOR,
                           List.of(
@@ -551,7 +561,8 @@ class AgentLoop {
                           List.of()))
                   .text());
       return text.isBlank() ? fallback : text;
-    } catch (ModelUnavailableException e) {
+    } catch (ModelUnavailableException | Spend.BudgetExhaustedException e) {
+      // every step is verified: a spent budget costs the summary, not the outcome
       log.warn(
           "Task {}: no model summary ({}), using the verified steps",
           run.task.taskId(),

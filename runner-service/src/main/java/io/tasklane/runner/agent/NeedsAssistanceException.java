@@ -1,7 +1,7 @@
 package io.tasklane.runner.agent;
 
 /** The run cannot go on safely without an operator; the message says why. */
-final class NeedsAssistanceException extends RuntimeException {
+class NeedsAssistanceException extends RuntimeException {
 
   NeedsAssistanceException(String reason) {
     super(reason, null, false, false);

@@ -40,14 +40,16 @@ class Planner {
     this.maxSteps = properties.maxPlanSteps();
   }
 
-  List<PlanStep> plan(String goal, TaskModels taskModels) throws InterruptedException {
+  List<PlanStep> plan(String goal, TaskModels taskModels, Spend spend) throws InterruptedException {
     List<Message> messages = new ArrayList<>();
     messages.add(new SystemMessage(Prompts.planner(maxSteps)));
     messages.add(new UserMessage("Task: " + goal));
     String problem = null;
     for (int attempt = 1; attempt <= 2; attempt++) {
       String reply =
-          models.call(taskModels.call(ModelRole.PLANNER, List.copyOf(messages), List.of())).text();
+          spend
+              .call(models, taskModels.call(ModelRole.PLANNER, List.copyOf(messages), List.of()))
+              .text();
       try {
         return validate(parse(reply));
       } catch (InvalidPlan e) {

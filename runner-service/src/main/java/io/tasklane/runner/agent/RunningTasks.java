@@ -35,6 +35,7 @@ public class RunningTasks {
   private final AgentLoop agentLoop;
   private final Reporter reporter;
   private final TaskTraces traces;
+  private final MeterRegistry meters;
   private final Map<UUID, TaskRun> runs = new ConcurrentHashMap<>();
 
   /**
@@ -75,6 +76,7 @@ public class RunningTasks {
     this.agentLoop = agentLoop;
     this.reporter = reporter;
     this.traces = traces;
+    this.meters = meters;
     Gauge.builder("tasklane.runner.tasks.running", runs, Map::size)
         .description("Tasks this runner is executing")
         .register(meters);
@@ -88,7 +90,8 @@ public class RunningTasks {
         new TaskRun(
             task,
             properties.runnerId(),
-            properties.tools().workspaceRoot().resolve(task.taskId().toString()));
+            properties.tools().workspaceRoot().resolve(task.taskId().toString()),
+            meters);
     TaskModels limits = TaskModels.of(properties, task.modelOptions());
     // the run continues the trace of its claim (the task's own, from the dispatch)
     var span = traces.current();

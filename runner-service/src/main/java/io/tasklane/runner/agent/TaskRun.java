@@ -1,5 +1,6 @@
 package io.tasklane.runner.agent;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tasklane.contracts.PlanStep;
 import io.tasklane.contracts.ResumeContext;
 import io.tasklane.contracts.TaskClaim;
@@ -35,6 +36,7 @@ final class TaskRun {
   final List<PlanStep> plan;
   final Conversation conversation;
   final StepEvidence evidence;
+  final Spend spend;
   int currentStep;
 
   private long progressReportedAt = System.nanoTime();
@@ -44,7 +46,7 @@ final class TaskRun {
   private volatile String pauseReason;
   private final CompletableFuture<String> pauseRequested = new CompletableFuture<>();
 
-  TaskRun(TaskClaim.Granted task, String runnerId, Path workspace) {
+  TaskRun(TaskClaim.Granted task, String runnerId, Path workspace, MeterRegistry meters) {
     this.task = task;
     this.runnerId = runnerId;
     this.workspace = workspace;
@@ -54,6 +56,13 @@ final class TaskRun {
     this.conversation = new Conversation(resume.conversation());
     this.currentStep = Math.max(task.currentStep(), resume.currentStep());
     this.evidence = new StepEvidence(currentStep, resume.evidence());
+    this.spend =
+        new Spend(
+            task.modelOptions() == null ? null : task.modelOptions().budget(),
+            resume.usage(),
+            task.tenant(),
+            meters,
+            System::nanoTime);
   }
 
   void runOn(Thread thread) {
@@ -70,14 +79,17 @@ final class TaskRun {
   }
 
   /**
-   * The resume context as reports carry it: the evidence of the current step, and the conversation
-   * bounded so that no report is refused by the broker for its size.
+   * The resume context as reports carry it: the evidence of the current step, what the task has
+   * spent so far, and the conversation bounded so that no report is refused by the broker for its
+   * size.
    */
   ResumeContext resumeContext() {
     return new ResumeContext(
         currentStep,
         conversation.bounded(REPORTED_MESSAGE_CHARS, REPORTED_CONVERSATION_CHARS),
-        evidence.forResume());
+        evidence.forResume(),
+        spend.total(),
+        null);
   }
 
   /**

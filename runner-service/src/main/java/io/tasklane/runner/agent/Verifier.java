@@ -52,7 +52,8 @@ class Verifier {
     this.json = json;
   }
 
-  Verdict verify(PlanStep step, StepEvidence evidence, Path workspace, TaskModels taskModels)
+  Verdict verify(
+      PlanStep step, StepEvidence evidence, Path workspace, TaskModels taskModels, Spend spend)
       throws InterruptedException {
     String prompt = Prompts.verification(step, render(evidence, workspace));
     Verdict verdict = null;
@@ -60,8 +61,9 @@ class Verifier {
     for (int ask = 1; verdict == null; ask++) {
       try {
         String reply =
-            models
+            spend
                 .call(
+                    models,
                     taskModels.call(
                         ModelRole.VERIFIER,
                         List.of(new SystemMessage(Prompts.verifier()), new UserMessage(prompt)),

@@ -157,12 +157,14 @@ public class ModelGateway {
     }
     try {
       ChatResponse chat = response.get(call.timeout().toMillis(), TimeUnit.MILLISECONDS);
-      countTokens(call, chat);
+      long tokens = countTokens(call, chat);
       if (chat.getResult() == null) {
-        return new ModelReply("", null);
+        return new ModelReply("", null, tokens);
       }
       return new ModelReply(
-          chat.getResult().getOutput().getText(), chat.getResult().getOutput().getToolCalls());
+          chat.getResult().getOutput().getText(),
+          chat.getResult().getOutput().getToolCalls(),
+          tokens);
     } catch (TimeoutException | InterruptedException e) {
       // interrupting the request's virtual thread closes its socket: the request is aborted
       response.cancel(true);
@@ -245,13 +247,19 @@ public class ModelGateway {
         .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
   }
 
-  private void countTokens(ModelCall call, ChatResponse chat) {
+  /** Counts the tokens the server reported; returns prompt plus completion tokens. */
+  private long countTokens(ModelCall call, ChatResponse chat) {
     Usage usage = chat.getMetadata() == null ? null : chat.getMetadata().getUsage();
     if (usage == null) {
-      return;
+      return 0;
     }
     tokens(call, "prompt", usage.getPromptTokens());
     tokens(call, "completion", usage.getCompletionTokens());
+    return positive(usage.getPromptTokens()) + positive(usage.getCompletionTokens());
+  }
+
+  private static long positive(Integer count) {
+    return count == null ? 0 : Math.max(0, count);
   }
 
   private void tokens(ModelCall call, String kind, Integer count) {

@@ -3,6 +3,7 @@ package io.tasklane.ledger.api;
 import io.tasklane.backend.DatabaseUnavailable;
 import io.tasklane.backend.Problems;
 import io.tasklane.contracts.UnknownWireValueException;
+import jakarta.servlet.http.HttpServletResponse;
 import java.net.URI;
 import java.sql.SQLException;
 import java.util.List;
@@ -70,6 +71,25 @@ class ApiProblems extends ResponseEntityExceptionHandler {
       case PRECONDITION_FAILED -> HttpStatus.PRECONDITION_FAILED;
       case PRECONDITION_REQUIRED -> HttpStatus.PRECONDITION_REQUIRED;
     };
+  }
+
+  @ExceptionHandler(BudgetExceededException.class)
+  ProblemDetail budgetExceeded(BudgetExceededException e, HttpServletResponse response) {
+    ProblemDetail problem =
+        problem(HttpStatus.TOO_MANY_REQUESTS, "budget-exceeded", "Budget exceeded", e.getMessage());
+    problem.setProperty("budget", e.budget());
+    problem.setProperty("limit", e.limit());
+    problem.setProperty("used", e.used());
+    response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+    return problem;
+  }
+
+  @ExceptionHandler(TaskBudgetExhaustedException.class)
+  ProblemDetail budgetExhausted(TaskBudgetExhaustedException e) {
+    ProblemDetail problem =
+        problem(HttpStatus.CONFLICT, "budget-exhausted", "Budget exhausted", e.getMessage());
+    problem.setProperty("limit", e.limit());
+    return problem;
   }
 
   @ExceptionHandler(InvalidTransitionException.class)

@@ -1,6 +1,8 @@
 package io.tasklane.ledger.cron;
 
+import io.tasklane.ledger.api.InvalidRequestException;
 import io.tasklane.ledger.api.LedgerProblem;
+import io.tasklane.ledger.budgets.TaskBudgets;
 import io.tasklane.ledger.tasks.ToolChoice;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -31,6 +33,11 @@ class CronJobs {
 
   CronJobView create(String tenant, CronJobRequest request) {
     ToolChoice.check(request.task().modelOptions(), "task.modelOptions");
+    TaskBudgets.problem(request.task().modelOptions(), "task.modelOptions")
+        .ifPresent(
+            problem -> {
+              throw new InvalidRequestException(problem.field(), problem.message());
+            });
     Instant now = now();
     UUID id = UUID.randomUUID();
     boolean enabled = request.enabled() == null || request.enabled();
@@ -78,6 +85,11 @@ class CronJobs {
 
   CronJobView update(String tenant, UUID id, CronJobRequest request) {
     ToolChoice.check(request.task().modelOptions(), "task.modelOptions");
+    TaskBudgets.problem(request.task().modelOptions(), "task.modelOptions")
+        .ifPresent(
+            problem -> {
+              throw new InvalidRequestException(problem.field(), problem.message());
+            });
     Instant now = now();
     String zone = Schedules.zone(request.timeZone()).getId();
     Instant next = Schedules.next(request.cronExpression(), zone, now);

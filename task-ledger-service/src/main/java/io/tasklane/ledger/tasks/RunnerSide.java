@@ -13,8 +13,10 @@ import io.tasklane.contracts.TaskLifecycleEvent;
 import io.tasklane.contracts.TaskStatus;
 import io.tasklane.contracts.VerdictSource;
 import io.tasklane.ledger.LedgerProperties;
+import io.tasklane.ledger.api.ClaimHeldException;
 import io.tasklane.ledger.api.NotClaimableException;
 import io.tasklane.ledger.api.TaskNotFoundException;
+import io.tasklane.ledger.budgets.DailyBudgets;
 import io.tasklane.ledger.events.Outbox;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -61,6 +63,8 @@ public class RunnerSide {
   private final LedgerProperties properties;
   private final MeterRegistry meters;
   private final Clock clock;
+  private final ClaimAdmission claimAdmission;
+  private final DailyBudgets dailyBudgets;
 
   RunnerSide(
       TaskRepository tasks,
@@ -75,7 +79,9 @@ public class RunnerSide {
       TransactionTemplate tx,
       LedgerProperties properties,
       MeterRegistry meters,
-      Clock clock) {
+      Clock clock,
+      ClaimAdmission claimAdmission,
+      DailyBudgets dailyBudgets) {
     this.tasks = tasks;
     this.outbox = outbox;
     this.recovery = recovery;
@@ -89,6 +95,8 @@ public class RunnerSide {
     this.properties = properties;
     this.meters = meters;
     this.clock = clock;
+    this.claimAdmission = claimAdmission;
+    this.dailyBudgets = dailyBudgets;
   }
 
   /** Compare-and-set {@code queued -> running} for exactly the claimed attempt. */
@@ -110,6 +118,7 @@ public class RunnerSide {
             if (task.status != TaskStatus.QUEUED || task.attempt != claim.attempt()) {
               throw new NotClaimableException(taskId, task.status, task.attempt, claim.attempt());
             }
+            claimAdmission.admit(task.tenant, taskId);
             task.runnerId = claim.runnerId();
             transitions.apply(
                 task,
@@ -120,6 +129,8 @@ public class RunnerSide {
             tasks.saveAndFlush(task);
             return granted(task);
           });
+    } catch (ClaimHeldException held) {
+      throw claimAdmission.held(held, taskId);
     } catch (OptimisticLockingFailureException e) {
       TaskEntity task = tasks.findById(taskId).orElseThrow();
       throw new NotClaimableException(taskId, task.status, task.attempt, claim.attempt());
@@ -513,10 +524,15 @@ public class RunnerSide {
             options.verifierModel(),
             options.toolsAllowed(),
             options.roundTimeoutSeconds(),
-            task.runTimeoutSeconds);
+            task.runTimeoutSeconds,
+            options.approvals(),
+            options.budget());
   }
 
   private void saveResumeContext(TaskEntity task, ResumeContext context) {
+    if (context != null && dailyBudgets.countsTokens(task.tenant)) {
+      dailyBudgets.reported(task.tenant, taskJson.resumeContext(task).usage(), context.usage());
+    }
     if (context != null) {
       task.resumeContext = taskJson.write(context);
     }

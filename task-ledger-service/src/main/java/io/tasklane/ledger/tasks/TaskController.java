@@ -57,6 +57,12 @@ class TaskController {
       responseCode = "409",
       description = "The Idempotency-Key was used before with a different request")
   @ApiResponse(responseCode = "413", description = "The request is larger than the ledger accepts")
+  @ApiResponse(
+      responseCode = "429",
+      description =
+          "Too many requests at the gateway, or the tenant's tasks or tokens for today are used up"
+              + " (budget-exceeded, with budget, limit and used); retry after the seconds in"
+              + " Retry-After")
   ResponseEntity<TaskView> create(
       @RequestHeader(Tenants.HEADER) String tenant,
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
@@ -163,7 +169,9 @@ class TaskController {
       description = "No task with this id (or lookup) for the tenant")
   @ApiResponse(
       responseCode = "409",
-      description = "The task is in a state that does not allow it (invalid-transition)")
+      description =
+          "The task is in a state that does not allow it (invalid-transition), or its own budget"
+              + " stopped it (budget-exhausted)")
   TaskView resume(
       @RequestHeader(Tenants.HEADER) String tenant,
       @PathVariable UUID taskId,

@@ -70,6 +70,7 @@ class TaskJson {
         task.progressSummary,
         task.terminalSummary,
         metadata(task),
-        task.version);
+        task.version,
+        resumeContext(task).usage());
   }
 }

@@ -15,9 +15,12 @@ import io.tasklane.contracts.TaskLifecycleEvent;
 import io.tasklane.contracts.TaskStatus;
 import io.tasklane.ledger.LedgerProperties;
 import io.tasklane.ledger.api.AmbiguousLookupException;
+import io.tasklane.ledger.api.BudgetExceededException;
 import io.tasklane.ledger.api.IdempotencyConflictException;
 import io.tasklane.ledger.api.InvalidRequestException;
 import io.tasklane.ledger.api.TaskNotFoundException;
+import io.tasklane.ledger.budgets.DailyBudgets;
+import io.tasklane.ledger.budgets.TaskBudgets;
 import io.tasklane.ledger.events.Outbox;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -51,6 +54,7 @@ public class TaskLedger {
   private final TransactionTemplate tx;
   private final LedgerProperties properties;
   private final MeterRegistry meters;
+  private final DailyBudgets dailyBudgets;
 
   TaskLedger(
       TaskRepository tasks,
@@ -64,7 +68,8 @@ public class TaskLedger {
       JsonMapper json,
       TransactionTemplate tx,
       LedgerProperties properties,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      DailyBudgets dailyBudgets) {
     this.tasks = tasks;
     this.transitions = transitions;
     this.events = events;
@@ -77,6 +82,7 @@ public class TaskLedger {
     this.tx = tx;
     this.properties = properties;
     this.meters = meters;
+    this.dailyBudgets = dailyBudgets;
   }
 
   /** The outcome of a create: the task, and whether this call created it. */
@@ -84,17 +90,29 @@ public class TaskLedger {
 
   public Created create(String tenant, CreateTaskRequest request, String idempotencyKey) {
     checkLimits(request);
-    return tx.execute(
-        status -> {
-          UUID taskId = UUID.randomUUID();
-          if (idempotencyKey != null) {
-            Optional<UUID> earlier = claimIdempotencyKey(tenant, idempotencyKey, request, taskId);
-            if (earlier.isPresent()) {
-              return new Created(taskJson.view(load(tenant, earlier.get())), false);
-            }
-          }
-          return new Created(taskJson.view(insert(tenant, taskId, request)), true);
-        });
+    BudgetExceededException[] refused = new BudgetExceededException[1];
+    Created created =
+        tx.execute(
+            status -> {
+              UUID taskId = UUID.randomUUID();
+              if (idempotencyKey != null) {
+                Optional<UUID> earlier =
+                    claimIdempotencyKey(tenant, idempotencyKey, request, taskId);
+                if (earlier.isPresent()) {
+                  return new Created(taskJson.view(load(tenant, earlier.get())), false);
+                }
+              }
+              refused[0] = dailyBudgets.admitTask(tenant);
+              if (refused[0] != null) {
+                releaseIdempotencyKey(tenant, idempotencyKey, taskId);
+                return null;
+              }
+              return new Created(taskJson.view(insert(tenant, taskId, request)), true);
+            });
+    if (refused[0] != null) {
+      throw refused[0];
+    }
+    return created;
   }
 
   public TaskView get(String tenant, UUID taskId) {
@@ -177,13 +195,19 @@ public class TaskLedger {
         taskId,
         task -> {
           transitions.require(task, Trigger.RESUME);
+          TaskBudgets.checkResumable(task.statusReason);
           if (message != null && !message.isBlank()) {
             ResumeContext context = taskJson.resumeContext(task);
             List<ConversationMessage> conversation = new ArrayList<>(context.conversation());
             conversation.add(ConversationMessage.of("user", "Operator: " + message));
             task.resumeContext =
                 taskJson.write(
-                    new ResumeContext(context.currentStep(), conversation, context.evidence()));
+                    new ResumeContext(
+                        context.currentStep(),
+                        conversation,
+                        context.evidence(),
+                        context.usage(),
+                        context.approval()));
             journal.append(
                 task,
                 transitions.now(task),
@@ -327,6 +351,18 @@ public class TaskLedger {
     return task;
   }
 
+  /** Takes back a key this create claimed, when the create is refused after all. */
+  private void releaseIdempotencyKey(String tenant, String key, UUID taskId) {
+    if (key != null) {
+      jdbc.sql(
+              "delete from idempotency_keys where tenant = :tenant and key = :key and task_id = :taskId")
+          .param("tenant", tenant)
+          .param("key", key)
+          .param("taskId", taskId)
+          .update();
+    }
+  }
+
   private Optional<UUID> claimIdempotencyKey(
       String tenant, String key, CreateTaskRequest request, UUID taskId) {
     String hash = sha256(json.writeValueAsString(request));
@@ -360,6 +396,11 @@ public class TaskLedger {
 
   private void checkLimits(CreateTaskRequest request) {
     ToolChoice.check(request.modelOptions(), "modelOptions");
+    TaskBudgets.problem(request.modelOptions(), "modelOptions")
+        .ifPresent(
+            problem -> {
+              throw new InvalidRequestException(problem.field(), problem.message());
+            });
     var limits = properties.limits();
     if (request.goal() != null && request.goal().length() > limits.goalChars()) {
       throw new InvalidRequestException(

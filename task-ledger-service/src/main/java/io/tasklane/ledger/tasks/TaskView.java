@@ -8,12 +8,16 @@ import io.tasklane.contracts.NotifyPolicy;
 import io.tasklane.contracts.PlanStep;
 import io.tasklane.contracts.Runtime;
 import io.tasklane.contracts.TaskStatus;
+import io.tasklane.contracts.Usage;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** A task as the API shows it. */
+/**
+ * A task as the API shows it; {@code usage} is what the task has spent so far over all attempts, as
+ * its latest report gave it.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TaskView(
     UUID taskId,
@@ -47,4 +51,5 @@ public record TaskView(
     String progressSummary,
     String terminalSummary,
     Map<String, String> metadata,
-    long version) {}
+    long version,
+    Usage usage) {}

@@ -83,6 +83,7 @@ final class TaskRendering {
         Json.text(task, "attempt")
             + (runner == null ? "" : " on " + runner)
             + (lease == null ? "" : ", lease expires " + RelativeTime.format(lease, now)));
+    field(fields, "Spent", spent(task.get("usage"), task.path("modelOptions").get("budget")));
     time(fields, "Created", task, "createdAt", now);
     time(fields, "Started", task, "startedAt", now);
     time(fields, "Last event", task, "lastEventAt", now);
@@ -120,6 +121,30 @@ final class TaskRendering {
       }
       steps.print(out, style);
     }
+  }
+
+  /** What the task has spent, each figure against its budget when it has one; null before any. */
+  static String spent(JsonNode usage, JsonNode budget) {
+    if (usage == null || !usage.isObject() || usage.path("modelCalls").asLong() == 0) {
+      return null;
+    }
+    return String.join(
+        ", ",
+        of(usage, "tokens", budget, "tokens") + " tokens",
+        of(usage, "modelCalls", budget, "modelCalls") + " model calls",
+        of(usage, "toolCalls", budget, "toolCalls") + " tool calls",
+        usage.path("wallMillis").asLong() / 1000
+            + (budget != null && budget.has("wallSeconds")
+                ? " of " + budget.path("wallSeconds").asLong()
+                : "")
+            + " s");
+  }
+
+  private static String of(JsonNode usage, String field, JsonNode budget, String limit) {
+    long used = usage.path(field).asLong();
+    return budget != null && budget.hasNonNull(limit)
+        ? used + " of " + budget.path(limit).asLong()
+        : Long.toString(used);
   }
 
   private static String stepStatus(String status, Style style) {

@@ -36,6 +36,27 @@ class TaskRenderingTests {
     assertThat(FollowTask.clock(null, ZoneOffset.UTC)).isEqualTo("--:--:--");
   }
 
+  @Test
+  void whatATaskSpentIsShownAgainstItsBudget() {
+    JsonNode task =
+        Json.parse(
+            """
+            {"taskId":"6f0c4b1e-0000-4000-8000-000000000002","runtime":"subagent",
+             "executor":"runner","status":"needs_assistance",
+             "statusReason":"budget_exhausted:model_calls","deliveryStatus":"pending",
+             "notifyPolicy":"done_only","attempt":1,"createdAt":"2026-03-01T14:00:00Z",
+             "goal":"g","modelOptions":{"budget":{"modelCalls":4}},
+             "usage":{"tokens":5123,"modelCalls":4,"toolCalls":2,"wallMillis":8312}}
+            """);
+    StringWriter out = new StringWriter();
+    TaskRendering.detail(task, new Style(false), NOW, new PrintWriter(out, true));
+
+    assertThat(out.toString())
+        .containsPattern("Status +needs_assistance — budget_exhausted:model_calls")
+        .containsPattern("Spent +5123 tokens, 4 of 4 model calls, 2 tool calls, 8 s");
+    assertThat(detail("queued")).doesNotContain("Spent");
+  }
+
   private static String detail(String status) {
     JsonNode task =
         Json.parse(
