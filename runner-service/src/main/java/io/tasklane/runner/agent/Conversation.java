@@ -41,6 +41,12 @@ final class Conversation {
     messages.add(new ConversationMessage("tool", result, tool, callId));
   }
 
+  /** Whether the call with this id has its result in the conversation. */
+  boolean answered(String callId) {
+    return messages.stream()
+        .anyMatch(m -> "tool".equals(m.role()) && callId != null && callId.equals(m.toolCallId()));
+  }
+
   List<ConversationMessage> snapshot() {
     return List.copyOf(messages);
   }

@@ -1,5 +1,6 @@
 package io.tasklane.runner.agent;
 
+import io.tasklane.contracts.ApprovalRequest;
 import io.tasklane.contracts.PlanStep;
 import io.tasklane.contracts.ResumeContext;
 import io.tasklane.contracts.TaskClaim;
@@ -35,7 +36,11 @@ final class TaskRun {
   final List<PlanStep> plan;
   final Conversation conversation;
   final StepEvidence evidence;
+  private final ResumeContext resumed;
   int currentStep;
+
+  /** The task's latest approval request: from the claim, or the one this run stopped for. */
+  ApprovalRequest approval;
 
   private long progressReportedAt = System.nanoTime();
   private final Set<Process> processes = ConcurrentHashMap.newKeySet();
@@ -54,6 +59,8 @@ final class TaskRun {
     this.conversation = new Conversation(resume.conversation());
     this.currentStep = Math.max(task.currentStep(), resume.currentStep());
     this.evidence = new StepEvidence(currentStep, resume.evidence());
+    this.resumed = resume;
+    this.approval = resume.approval();
   }
 
   void runOn(Thread thread) {
@@ -77,7 +84,9 @@ final class TaskRun {
     return new ResumeContext(
         currentStep,
         conversation.bounded(REPORTED_MESSAGE_CHARS, REPORTED_CONVERSATION_CHARS),
-        evidence.forResume());
+        evidence.forResume(),
+        resumed.usage(),
+        approval);
   }
 
   /**
