@@ -3,6 +3,7 @@ package io.tasklane.ledger.api;
 import io.tasklane.backend.DatabaseUnavailable;
 import io.tasklane.backend.Problems;
 import io.tasklane.contracts.UnknownWireValueException;
+import io.tasklane.ledger.approvals.ApprovalRefusedException;
 import io.tasklane.ledger.tasks.NotClaimableException;
 import java.net.URI;
 import java.sql.SQLException;
@@ -61,6 +62,17 @@ class ApiProblems extends ResponseEntityExceptionHandler {
     ProblemDetail problem = problem(e.status(), e.slug(), e.title(), e.getMessage());
     e.properties().forEach(problem::setProperty);
     return problem;
+  }
+
+  @ExceptionHandler(ApprovalRefusedException.class)
+  ProblemDetail approvalRefused(ApprovalRefusedException e) {
+    return switch (e.kind()) {
+      case NOT_PENDING ->
+          problem(
+              HttpStatus.CONFLICT, "approval-not-pending", "Approval not pending", e.getMessage());
+      case NOT_AN_APPROVER ->
+          problem(HttpStatus.FORBIDDEN, "not-an-approver", "Not an approver", e.getMessage());
+    };
   }
 
   @ExceptionHandler(InvalidTransitionException.class)

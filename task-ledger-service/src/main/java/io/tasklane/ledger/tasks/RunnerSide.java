@@ -61,6 +61,7 @@ public class RunnerSide {
   private final MeterRegistry meters;
   private final Clock clock;
   private final ReportLag reportLag;
+  private final TaskApprovals approvals;
 
   RunnerSide(
       TaskRepository tasks,
@@ -76,7 +77,8 @@ public class RunnerSide {
       LedgerProperties properties,
       MeterRegistry meters,
       Clock clock,
-      ReportLag reportLag) {
+      ReportLag reportLag,
+      TaskApprovals approvals) {
     this.tasks = tasks;
     this.outbox = outbox;
     this.recovery = recovery;
@@ -91,6 +93,7 @@ public class RunnerSide {
     this.meters = meters;
     this.clock = clock;
     this.reportLag = reportLag;
+    this.approvals = approvals;
   }
 
   /** Compare-and-set {@code queued -> running} for exactly the claimed attempt. */
@@ -140,7 +143,7 @@ public class RunnerSide {
         task.notifyPolicy,
         task.plan.stream().map(PlanStepRow::toStep).toList(),
         task.currentStep,
-        taskJson.resumeContext(task),
+        approvals.handOut(task, taskJson.resumeContext(task)),
         effectiveModelOptions(task),
         task.leaseExpiresAt,
         taskJson.metadata(task));
@@ -419,7 +422,7 @@ public class RunnerSide {
         transitions.apply(task, Trigger.PAUSE, paused.reason(), Map.of());
       }
       case RunnerReport.NeedsAssistance help -> {
-        saveResumeContext(task, help.resumeContext());
+        saveResumeContext(task, approvals.asked(task, help, at));
         transitions.apply(task, Trigger.NEEDS_ASSISTANCE, help.reason(), Map.of());
       }
       case RunnerReport.HandedBack handedBack -> {
@@ -517,7 +520,9 @@ public class RunnerSide {
             options.verifierModel(),
             options.toolsAllowed(),
             options.roundTimeoutSeconds(),
-            task.runTimeoutSeconds);
+            task.runTimeoutSeconds,
+            options.approvals(),
+            options.budget());
   }
 
   private void saveResumeContext(TaskEntity task, ResumeContext context) {

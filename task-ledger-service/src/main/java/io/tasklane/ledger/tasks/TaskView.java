@@ -1,6 +1,7 @@
 package io.tasklane.ledger.tasks;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tasklane.contracts.ApprovalRequest;
 import io.tasklane.contracts.DeliveryStatus;
 import io.tasklane.contracts.Executor;
 import io.tasklane.contracts.ModelOptions;
@@ -13,7 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** A task as the API shows it. */
+/**
+ * A task as the API shows it.
+ *
+ * @param approval the task's latest approval request, pending or decided, or null
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TaskView(
     UUID taskId,
@@ -47,4 +52,5 @@ public record TaskView(
     String progressSummary,
     String terminalSummary,
     Map<String, String> metadata,
-    long version) {}
+    long version,
+    ApprovalRequest approval) {}
