@@ -239,7 +239,7 @@ public class TaskLedger {
   }
 
   @EventListener
-  void approvalDeadlinePassed(ApprovalDeadlinePassed due) {
+  public void approvalDeadlinePassed(ApprovalDeadlinePassed due) {
     decideApproval(
         due.tenant(),
         due.taskId(),
