@@ -93,7 +93,9 @@ final class ApprovalGate {
    */
   void answer(TaskRun run, CallRunner runner) throws InterruptedException {
     ApprovalRequest request = run.approval;
-    if (request == null || run.conversation.answered(request.callId())) {
+    if (request == null
+        || request.callId() == null
+        || run.conversation.answered(request.callId())) {
       return;
     }
     if (request.decision() == ApprovalDecision.APPROVED && !request.executed()) {
@@ -105,10 +107,10 @@ final class ApprovalGate {
                   "function",
                   request.tool(),
                   request.arguments() == null ? "" : request.arguments()));
-      run.conversation.toolResult(request.callId(), request.tool(), result.output());
+      run.conversation.lateToolResult(request.callId(), request.tool(), result.output());
       return;
     }
-    run.conversation.toolResult(request.callId(), request.tool(), notRun(request));
+    run.conversation.lateToolResult(request.callId(), request.tool(), notRun(request));
   }
 
   /** The tool result of a call that waited for approval and is not run now. */

@@ -6,6 +6,7 @@ import io.tasklane.contracts.ApprovalDecision;
 import io.tasklane.contracts.ApprovalPolicy;
 import io.tasklane.contracts.ApprovalRequest;
 import io.tasklane.contracts.ApprovalRule;
+import io.tasklane.contracts.ConversationMessage;
 import io.tasklane.contracts.DeadlineAction;
 import java.time.Instant;
 import java.util.List;
@@ -100,6 +101,31 @@ class ApprovalGateRulesTests {
   void laterCallsOfAHeldReplyStopTheRunForApproval() {
     assertThat(ApprovalGate.stopReason(ApprovalGate.LATER_CALLS)).isEqualTo(ApprovalRequest.REASON);
     assertThat(ApprovalGate.stopReason("loop")).isEqualTo("loop");
+  }
+
+  @Test
+  void aLateResultJoinsItsReplyBeforeAnOperatorsMessage() {
+    Conversation conversation =
+        new Conversation(
+            List.of(
+                ConversationMessage.of("user", "Task: publish"),
+                new ConversationMessage("assistant", "{\"command\":\"make\"}", "shell", "c1"),
+                new ConversationMessage("assistant", "{}", "list_files", "c2"),
+                new ConversationMessage("tool", "Not run", "list_files", "c2"),
+                ConversationMessage.of("user", "Operator: go on")));
+
+    conversation.lateToolResult("c1", "shell", "Not run: denied");
+
+    assertThat(conversation.snapshot())
+        .extracting(ConversationMessage::content)
+        .containsExactly(
+            "Task: publish",
+            "{\"command\":\"make\"}",
+            "{}",
+            "Not run",
+            "Not run: denied",
+            "Operator: go on");
+    assertThat(conversation.answered("c1")).isTrue();
   }
 
   private static boolean fetch(ApprovalPolicy policy, String url) {

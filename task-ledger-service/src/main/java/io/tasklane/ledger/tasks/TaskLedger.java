@@ -193,7 +193,12 @@ public class TaskLedger {
             conversation.add(ConversationMessage.of("user", "Operator: " + message));
             task.resumeContext =
                 taskJson.write(
-                    new ResumeContext(context.currentStep(), conversation, context.evidence()));
+                    new ResumeContext(
+                        context.currentStep(),
+                        conversation,
+                        context.evidence(),
+                        context.usage(),
+                        context.approval()));
             journal.append(
                 task,
                 transitions.now(task),
