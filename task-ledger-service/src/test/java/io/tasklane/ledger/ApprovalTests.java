@@ -1,6 +1,7 @@
 package io.tasklane.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.tasklane.contracts.ApprovalRequest;
 import io.tasklane.contracts.ConversationMessage;
@@ -69,7 +70,10 @@ class ApprovalTests extends OperationsTest {
     assertThat(claim(id, 2).at("/resumeContext/approval/executed").asBoolean()).isFalse();
 
     // the attempt stops without a word (the runner died right after the call): recovered
-    awaitPass("recovered", 1);
+    await()
+        .atMost(PATIENCE)
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> maintenance(true), report -> report.get("recovered").asInt() == 1);
     JsonNode recovered = claim(id, 3).at("/resumeContext/approval");
     assertThat(recovered.get("decision").asString()).isEqualTo("approved");
     assertThat(recovered.get("executed").asBoolean()).isTrue();
