@@ -58,6 +58,7 @@ export class TaskDetail {
   render(task, children) {
     const focused = document.activeElement && this.root.contains(document.activeElement) ? document.activeElement.id : null;
     const message = this.root.querySelector('#resume-message')?.value || '';
+    const comment = this.root.querySelector('#approval-comment')?.value || '';
     const step = stepText(summaryOf(task));
     clear(this.root).append(
       h('p', {}, h('a', { href: '#/board' }, '← Board')),
@@ -69,7 +70,7 @@ export class TaskDetail {
         step && h('span', { className: 'step' }, step),
       ),
       task.statusReason && h('p', { className: `reason status-${task.status}`, id: 'task-reason' }, task.statusReason),
-      this.approval(task),
+      this.approval(task, comment),
       h('div', { className: 'detail-grid' }, this.facts(task, children), this.controls(task, message)),
       h('section', { 'aria-labelledby': 'goal-title' }, h('h2', { id: 'goal-title' }, 'Goal'), h('pre', { className: 'goal' }, task.goal)),
       task.terminalSummary && h('section', { 'aria-labelledby': 'summary-title' }, h('h2', { id: 'summary-title' }, 'Summary'), h('p', {}, task.terminalSummary)),
@@ -115,7 +116,7 @@ export class TaskDetail {
   }
 
   /** The approval request the task waits for (with Approve and Deny), or its latest decision. */
-  approval(task) {
+  approval(task, comment) {
     const request = task.approval;
     if (!request) return '';
     const waiting = !request.decision && task.status === 'needs_assistance' && task.statusReason === 'approval_required';
@@ -123,9 +124,9 @@ export class TaskDetail {
     const decide = async (path, done) => {
       feedback.className = 'feedback';
       feedback.textContent = `${done}…`;
-      const comment = document.getElementById('approval-comment').value.trim();
+      const text = document.getElementById('approval-comment').value.trim();
       try {
-        const updated = await api(`/api/v1/tasks/${task.taskId}/${path}`, { method: 'POST', body: comment ? { approval: request.number, comment } : { approval: request.number } });
+        const updated = await api(`/api/v1/tasks/${task.taskId}/${path}`, { method: 'POST', body: text ? { approval: request.number, comment: text } : { approval: request.number } });
         feedback.className = 'feedback ok';
         feedback.textContent = `${done}: the task is ${updated.status.replace('_', ' ')}.`;
         announce(feedback.textContent);
@@ -154,7 +155,7 @@ export class TaskDetail {
       ),
       waiting && [
         h('label', { for: 'approval-comment' }, 'Comment (optional; the model sees it with a denial)'),
-        h('textarea', { id: 'approval-comment', rows: 2 }),
+        h('textarea', { id: 'approval-comment', rows: 2 }, comment),
         h(
           'div',
           { className: 'buttons' },

@@ -1,5 +1,7 @@
 package io.tasklane.ledger.tasks;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tasklane.contracts.ApprovalDecision;
 import io.tasklane.contracts.ApprovalRequest;
 import io.tasklane.contracts.JournalEntryType;
@@ -25,11 +27,13 @@ class TaskApprovals {
   private final Approvals approvals;
   private final Journal journal;
   private final TaskJson taskJson;
+  private final MeterRegistry meters;
 
-  TaskApprovals(Approvals approvals, Journal journal, TaskJson taskJson) {
+  TaskApprovals(Approvals approvals, Journal journal, TaskJson taskJson, MeterRegistry meters) {
     this.approvals = approvals;
     this.journal = journal;
     this.taskJson = taskJson;
+    this.meters = meters;
   }
 
   /**
@@ -62,6 +66,14 @@ class TaskApprovals {
     payload.put("deadline", request.deadline().toString());
     payload.put("onDeadline", request.onDeadline().wire());
     journal.append(task, at, JournalEntryType.APPROVAL_REQUESTED, payload);
+    String tool = request.tool();
+    Transitions.afterCommit(
+        () ->
+            Counter.builder("tasklane.approvals.requested")
+                .description("Tool calls that stopped for an operator's approval")
+                .tag("tool", tool == null ? "unknown" : tool)
+                .register(meters)
+                .increment());
     return with(context, request);
   }
 
@@ -105,6 +117,13 @@ class TaskApprovals {
       payload.put("comment", decided.comment());
     }
     journal.append(task, at, JournalEntryType.APPROVAL_DECIDED, payload);
+    Transitions.afterCommit(
+        () ->
+            Counter.builder("tasklane.approvals.decided")
+                .description("Approval requests decided, by decision")
+                .tag("decision", decision.wire())
+                .register(meters)
+                .increment());
     return decided;
   }
 
