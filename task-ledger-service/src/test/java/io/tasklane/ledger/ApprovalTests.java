@@ -96,6 +96,30 @@ class ApprovalTests extends OperationsTest {
     assertThat(journalOfType(id, "approval_decided")).hasSize(1);
   }
 
+  @Test
+  void thePendingListIsPagedOldestFirstAndRefusesACursorItDidNotHandOut() {
+    String older = createTaskId(POLICY);
+    claim(older, 1);
+    stopForApproval(older, 1);
+    awaitTask(older, t -> t.get("status").asString().equals("needs_assistance"));
+    String newer = createTaskId(POLICY);
+    claim(newer, 1);
+    stopForApproval(newer, 1);
+    awaitTask(newer, t -> t.get("status").asString().equals("needs_assistance"));
+
+    JsonNode first = api.get(tenant, "/api/v1/approvals?limit=1").json();
+    JsonNode second =
+        api.get(tenant, "/api/v1/approvals?limit=1&cursor=" + first.get("nextCursor").asString())
+            .json();
+
+    assertThat(first.at("/items/0/taskId").asString()).isEqualTo(older);
+    assertThat(second.at("/items/0/taskId").asString()).isEqualTo(newer);
+    assertThat(second.get("nextCursor") == null || second.get("nextCursor").isNull()).isTrue();
+    var refused = api.get(tenant, "/api/v1/approvals?cursor=not-a-cursor");
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+  }
+
   private void stopForApproval(String id, int attempt) {
     UUID taskId = UUID.fromString(id);
     Instant now = Instant.now();
