@@ -58,6 +58,7 @@ export class TaskDetail {
   render(task, children) {
     const focused = document.activeElement && this.root.contains(document.activeElement) ? document.activeElement.id : null;
     const message = this.root.querySelector('#resume-message')?.value || '';
+    const comment = this.root.querySelector('#approval-comment')?.value || '';
     const step = stepText(summaryOf(task));
     clear(this.root).append(
       h('p', {}, h('a', { href: '#/board' }, '← Board')),
@@ -69,6 +70,7 @@ export class TaskDetail {
         step && h('span', { className: 'step' }, step),
       ),
       task.statusReason && h('p', { className: `reason status-${task.status}`, id: 'task-reason' }, task.statusReason),
+      this.approval(task, comment),
       h('div', { className: 'detail-grid' }, this.facts(task, children), this.controls(task, message)),
       h('section', { 'aria-labelledby': 'goal-title' }, h('h2', { id: 'goal-title' }, 'Goal'), h('pre', { className: 'goal' }, task.goal)),
       task.terminalSummary && h('section', { 'aria-labelledby': 'summary-title' }, h('h2', { id: 'summary-title' }, 'Summary'), h('p', {}, task.terminalSummary)),
@@ -111,6 +113,58 @@ export class TaskDetail {
             h('ul', { className: 'links' }, children.map((child) => h('li', {}, h('a', { href: `#/tasks/${child.taskId}` }, child.label || child.taskId), ' ', statusBadge(child.status)))),
         ),
       ),
+    );
+  }
+
+  /** The approval request the task waits for (with Approve and Deny), or its latest decision. */
+  approval(task, comment) {
+    const request = task.approval;
+    if (!request) return '';
+    const waiting = !request.decision && task.status === 'needs_assistance' && task.statusReason === 'approval_required';
+    const feedback = h('p', { id: 'approval-feedback', className: 'feedback', role: 'alert' });
+    const decide = async (path, done) => {
+      feedback.className = 'feedback';
+      feedback.textContent = `${done}…`;
+      const text = document.getElementById('approval-comment').value.trim();
+      try {
+        const updated = await api(`/api/v1/tasks/${task.taskId}/${path}`, { method: 'POST', body: text ? { approval: request.number, comment: text } : { approval: request.number } });
+        feedback.className = 'feedback ok';
+        feedback.textContent = `${done}: the task is ${updated.status.replace('_', ' ')}.`;
+        announce(feedback.textContent);
+        this.changed();
+      } catch (error) {
+        feedback.className = 'feedback error';
+        feedback.textContent = problemText(error);
+      }
+    };
+    const row = (name, value) => value !== undefined && value !== null && value !== '' && [h('dt', {}, name), h('dd', {}, value)];
+    return h(
+      'section',
+      { className: waiting ? 'approval waiting' : 'approval', id: 'approval', 'aria-labelledby': 'approval-title' },
+      h('h2', { id: 'approval-title' }, waiting ? `Approval request ${request.number} waits for a decision` : `Approval request ${request.number}`),
+      h(
+        'dl',
+        { className: 'facts' },
+        row('Tool', h('code', { id: 'approval-tool' }, request.tool)),
+        row('Arguments', h('pre', { id: 'approval-arguments' }, request.arguments || '')),
+        row('Step', String(request.stepIndex + 1)),
+        row('Approvers', request.approvers && request.approvers.length > 0 ? request.approvers.join(', ') : 'anyone who may change tasks'),
+        row('Requested', time(request.requestedAt)),
+        row('Deadline', request.deadline && [time(request.deadline), ` (then ${request.onDeadline === 'fail' ? 'the task fails' : 'the call is denied'})`]),
+        row('Decision', request.decision && h('span', { id: 'approval-decision' }, `${request.decision} by ${request.decidedBy}`, request.decidedAt ? [' ', time(request.decidedAt)] : null)),
+        row('Comment', request.comment),
+      ),
+      waiting && [
+        h('label', { for: 'approval-comment' }, 'Comment (optional; the model sees it with a denial)'),
+        h('textarea', { id: 'approval-comment', rows: 2 }, comment),
+        h(
+          'div',
+          { className: 'buttons' },
+          h('button', { type: 'button', id: 'approve-call', onclick: () => decide('approve', 'Approved') }, 'Approve'),
+          h('button', { type: 'button', id: 'deny-call', className: 'danger', onclick: () => decide('deny', 'Denied') }, 'Deny'),
+        ),
+        feedback,
+      ],
     );
   }
 
@@ -269,6 +323,10 @@ function describe(entry) {
       return p.summary;
     case 'operator_message':
       return [p.request || 'message', p.message ? `: ${p.message}` : ''];
+    case 'approval_requested':
+      return [`${step(p.step)}${p.tool} waits for approval ${p.approval}`, details('arguments', p.arguments)];
+    case 'approval_decided':
+      return [`approval ${p.approval} ${p.decision} by ${p.decidedBy}`, p.comment ? `: ${p.comment}` : ''];
     case 'notify_policy_changed':
       return `${p.from || ''} → ${p.to || p.notifyPolicy || ''}`;
     case 'delivery':

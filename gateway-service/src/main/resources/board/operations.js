@@ -1,16 +1,17 @@
-// What an operator checks beyond the board: the audit, a maintenance pass (preview, then apply),
+// What an operator checks beyond the board: the tool calls waiting for approval, the audit, a maintenance pass (preview, then apply),
 // flows with their tasks, and cron jobs.
 import { api, problemText, query } from './api.js';
 import { h, clear, age, time, statusBadge, confirmAction, announce } from './dom.js';
 
 export async function showOperations(root) {
   clear(root).append(h('h1', {}, 'Operations'));
+  const approvals = section(root, 'approvals', 'Pending approvals');
   const audit = section(root, 'audit', 'Audit');
   const maintenance = section(root, 'maintenance', 'Maintenance');
   const flows = section(root, 'flows', 'Flows');
   const cron = section(root, 'cron', 'Cron jobs');
   maintenanceControls(maintenance);
-  await Promise.all([loadAudit(audit), loadFlows(flows), loadCron(cron)]);
+  await Promise.all([loadApprovals(approvals), loadAudit(audit), loadFlows(flows), loadCron(cron)]);
 }
 
 function section(root, id, title) {
@@ -21,6 +22,40 @@ function section(root, id, title) {
 
 function failure(body, error) {
   clear(body).append(h('p', { className: 'error', role: 'alert' }, problemText(error)));
+}
+
+async function loadApprovals(body) {
+  try {
+    const page = await api('/api/v1/approvals?limit=100');
+    clear(body).append(
+      page.items.length === 0
+        ? h('p', {}, 'No tool call waits for approval.')
+        : h(
+            'table',
+            { className: 'approvals' },
+            h('thead', {}, h('tr', {}, ['Task', 'Request', 'Tool', 'Arguments', 'Approvers', 'Waiting', 'Deadline'].map((name) => h('th', { scope: 'col' }, name)))),
+            h(
+              'tbody',
+              {},
+              page.items.map((item) =>
+                h(
+                  'tr',
+                  {},
+                  h('td', {}, h('a', { href: `#/tasks/${item.taskId}` }, item.label || `task ${item.taskId.slice(0, 8)}`)),
+                  h('td', {}, `#${item.approval.number}`),
+                  h('td', {}, h('code', {}, item.approval.tool)),
+                  h('td', {}, h('code', {}, item.approval.arguments || '')),
+                  h('td', {}, item.approval.approvers && item.approval.approvers.length > 0 ? item.approval.approvers.join(', ') : 'anyone'),
+                  h('td', {}, age(item.approval.requestedAt)),
+                  h('td', {}, time(item.approval.deadline)),
+                ),
+              ),
+            ),
+          ),
+    );
+  } catch (error) {
+    failure(body, error);
+  }
 }
 
 async function loadAudit(body) {

@@ -51,6 +51,7 @@ class PathVariantTests {
           "/api/v1/flows/f-1",
           "/api/v1/sessions/chat-1/messages",
           "/api/v1/stats",
+          "/api/v1/approvals",
           "/api/v1/audit",
           "/api/v1/maintenance",
           "/api/v1/cron-jobs",

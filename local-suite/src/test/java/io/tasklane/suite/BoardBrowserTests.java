@@ -185,6 +185,58 @@ class BoardBrowserTests {
   }
 
   @Test
+  void aCallThatWaitsForApprovalIsListedInOperationsAndApprovedFromTheTaskDetail()
+      throws Exception {
+    models.script(
+        "board-approval",
+        Script.of(
+            Reply.toolCall("write_file", "{\"path\":\"release/notes.md\",\"content\":\"1.4\"}"),
+            Reply.text("The release notes are written."),
+            Reply.text("Release notes written after approval.")));
+    var created =
+        send(
+            ACME_KEY,
+            "POST",
+            "/api/v1/tasks",
+            """
+            {"goal":"Write the release notes","label":"needs-approval",
+             "plan":[{"description":"Write release/notes.md","doneWhen":"the notes exist",
+                      "check":{"type":"file_exists","path":"release/notes.md"}}],
+             "modelOptions":{"model":"board-approval","toolsAllowed":["write_file"],
+               "approvals":{"rules":[{"tool":"write_file","allowedPathPrefix":"drafts/"}]}}}
+            """);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String taskId = JSON.readTree(created.body()).get("taskId").asString();
+    await().atMost(PATIENCE).until(() -> status(ACME_KEY, taskId).equals("needs_assistance"));
+    signIn(ACME_KEY);
+
+    browser.findElement(By.cssSelector("[data-nav='operations']")).click();
+    patiently.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("ops-approvals"), "needs-approval"));
+    assertThat(browser.findElement(By.id("ops-approvals")).getText())
+        .contains("write_file", "release/notes.md");
+    browser.get(gateway + "/#/tasks/" + taskId);
+    patiently.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("approval"), "waits for a decision"));
+    assertThat(browser.findElement(By.id("approval-arguments")).getText())
+        .contains("release/notes.md");
+    browser.findElement(By.id("approval-comment")).sendKeys("notes are fine");
+    click(By.id("approve-call"));
+
+    patiently.until(
+        ExpectedConditions.attributeToBe(By.id("task-status"), "data-status", "succeeded"));
+    patiently.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("approval-decision"), "approved by local"));
+    assertThat(browser.findElements(By.id("approve-call"))).isEmpty();
+    patiently.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("journal"), "approval 1 approved by local"));
+  }
+
+  @Test
   void cancellingFromTheTaskDetailAsksFirstAndCancelsTheTaskOnTheLedger() throws Exception {
     signIn(ACME_KEY);
     String taskId =

@@ -14,7 +14,11 @@ public enum JournalEntryType implements WireEnum {
   OPERATOR_MESSAGE,
   NOTIFY_POLICY_CHANGED,
   RECOVERY,
-  DELIVERY;
+  DELIVERY,
+  /** A tool call stopped for an operator's decision ({@link ApprovalRequest}). */
+  APPROVAL_REQUESTED,
+  /** An approval request was approved, denied or expired, and by whom. */
+  APPROVAL_DECIDED;
 
   @JsonCreator
   public static JournalEntryType fromWire(String value) {

@@ -46,6 +46,7 @@ class TaskStateMachineTests extends LedgerTest {
     allowed(Trigger.TIME_OUT, TIMED_OUT, RUNNING);
     allowed(Trigger.RECOVER, QUEUED, RUNNING);
     allowed(Trigger.MARK_LOST, LOST, QUEUED, RUNNING);
+    allowed(Trigger.APPROVAL_EXPIRED, FAILED, NEEDS_ASSISTANCE);
   }
 
   private static void allowed(Trigger trigger, TaskStatus target, TaskStatus... from) {

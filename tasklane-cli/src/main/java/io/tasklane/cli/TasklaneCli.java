@@ -1,5 +1,6 @@
 package io.tasklane.cli;
 
+import io.tasklane.cli.approvals.ApprovalsCommand;
 import io.tasklane.cli.cron.CronCommand;
 import io.tasklane.cli.flows.FlowsCommand;
 import io.tasklane.cli.tasks.TasksCommand;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Spec;
     description = "Inspect and steer Tasklane tasks, flows and cron jobs through the gateway.",
     subcommands = {
       TasksCommand.class,
+      ApprovalsCommand.class,
       FlowsCommand.class,
       CronCommand.class,
       CompletionCommand.class,

@@ -64,6 +64,7 @@ public final class PublicRoutes {
               "/api/v1/cron-jobs",
               "/api/v1/cron-jobs/**"),
           route("stats", Target.LEDGER, Access.TASKS, "/api/v1/stats"),
+          route("approvals", Target.LEDGER, Access.TASKS, "/api/v1/approvals"),
           route("audit", Target.LEDGER, Access.ADMIN, "/api/v1/audit"),
           route("maintenance", Target.LEDGER, Access.ADMIN, "/api/v1/maintenance"),
           route("sessions", Target.NOTIFIER, Access.TASKS, "/api/v1/sessions/*/**"),

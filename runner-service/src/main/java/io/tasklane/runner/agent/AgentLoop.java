@@ -52,6 +52,7 @@ class AgentLoop {
   private final JsonMapper json;
   private final MeterRegistry meters;
   private final Checks checks;
+  private final ApprovalGate approvals;
 
   AgentLoop(
       RunnerProperties properties,
@@ -71,6 +72,7 @@ class AgentLoop {
     this.json = json;
     this.meters = meters;
     this.checks = new Checks(json);
+    this.approvals = new ApprovalGate(json);
   }
 
   /** Runs the task to one of its reported ends; never throws. */
@@ -152,6 +154,7 @@ class AgentLoop {
     StepEvidence evidence = run.evidence;
     evidence.beginStep(index);
     LoopGuard guard = new LoopGuard(properties.loopGuard());
+    approvals.answer(run, call -> runTool(run, index, call, tools, guard));
     String feedback = run.plan.get(index).verdict();
     int attempts = properties.verificationRetries() + 1;
     for (int attempt = 1; attempt <= attempts; attempt++) {
@@ -354,6 +357,10 @@ class AgentLoop {
         run.conversation.toolResult(call.id(), call.name(), "Not run: " + stopReason);
         continue;
       }
+      if (approvals.holds(run, index, call, tools)) {
+        stopReason = ApprovalGate.LATER_CALLS;
+        continue;
+      }
       run.spend.toolCalled();
       budget.used++;
       try {
@@ -365,7 +372,7 @@ class AgentLoop {
       }
     }
     if (stopReason != null) {
-      throw new NeedsAssistanceException(stopReason);
+      throw new NeedsAssistanceException(ApprovalGate.stopReason(stopReason));
     }
     return true;
   }

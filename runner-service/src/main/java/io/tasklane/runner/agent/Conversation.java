@@ -41,6 +41,35 @@ final class Conversation {
     messages.add(new ConversationMessage("tool", result, tool, callId));
   }
 
+  /**
+   * Adds the result of an earlier call with the results of its reply, before anything said after
+   * that reply (an operator's message on resume), so the call and its result stay together; at the
+   * end when the call is not in the conversation.
+   */
+  void lateToolResult(String callId, String tool, String result) {
+    int at = messages.size();
+    for (int i = 0; i < messages.size(); i++) {
+      ConversationMessage m = messages.get(i);
+      if ("assistant".equals(m.role()) && m.toolName() != null && callId.equals(m.toolCallId())) {
+        at = i + 1;
+        while (at < messages.size()
+            && ("tool".equals(messages.get(at).role())
+                || ("assistant".equals(messages.get(at).role())
+                    && messages.get(at).toolName() != null))) {
+          at++;
+        }
+        break;
+      }
+    }
+    messages.add(at, new ConversationMessage("tool", result, tool, callId));
+  }
+
+  /** Whether the call with this id has its result in the conversation. */
+  boolean answered(String callId) {
+    return messages.stream()
+        .anyMatch(m -> "tool".equals(m.role()) && callId != null && callId.equals(m.toolCallId()));
+  }
+
   List<ConversationMessage> snapshot() {
     return List.copyOf(messages);
   }

@@ -1,6 +1,7 @@
 package io.tasklane.runner.agent;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tasklane.contracts.ApprovalRequest;
 import io.tasklane.contracts.PlanStep;
 import io.tasklane.contracts.ResumeContext;
 import io.tasklane.contracts.TaskClaim;
@@ -39,6 +40,9 @@ final class TaskRun {
   final Spend spend;
   int currentStep;
 
+  /** The task's latest approval request: from the claim, or the one this run stopped for. */
+  ApprovalRequest approval;
+
   private long progressReportedAt = System.nanoTime();
   private final Set<Process> processes = ConcurrentHashMap.newKeySet();
   private volatile Thread thread;
@@ -63,6 +67,7 @@ final class TaskRun {
             task.tenant(),
             meters,
             System::nanoTime);
+    this.approval = resume.approval();
   }
 
   void runOn(Thread thread) {
@@ -89,7 +94,7 @@ final class TaskRun {
         conversation.bounded(REPORTED_MESSAGE_CHARS, REPORTED_CONVERSATION_CHARS),
         evidence.forResume(),
         spend.total(),
-        null);
+        approval);
   }
 
   /**

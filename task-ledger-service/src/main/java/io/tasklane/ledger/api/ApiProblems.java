@@ -92,6 +92,17 @@ class ApiProblems extends ResponseEntityExceptionHandler {
     return problem;
   }
 
+  @ExceptionHandler(ApprovalRefusedException.class)
+  ProblemDetail approvalRefused(ApprovalRefusedException e) {
+    return switch (e.kind()) {
+      case NOT_PENDING ->
+          problem(
+              HttpStatus.CONFLICT, "approval-not-pending", "Approval not pending", e.getMessage());
+      case NOT_AN_APPROVER ->
+          problem(HttpStatus.FORBIDDEN, "not-an-approver", "Not an approver", e.getMessage());
+    };
+  }
+
   @ExceptionHandler(InvalidTransitionException.class)
   ProblemDetail invalidTransition(InvalidTransitionException e) {
     ProblemDetail problem =

@@ -65,6 +65,7 @@ public class RunnerSide {
   private final Clock clock;
   private final ClaimAdmission claimAdmission;
   private final DailyBudgets dailyBudgets;
+  private final TaskApprovals approvals;
 
   RunnerSide(
       TaskRepository tasks,
@@ -81,7 +82,8 @@ public class RunnerSide {
       MeterRegistry meters,
       Clock clock,
       ClaimAdmission claimAdmission,
-      DailyBudgets dailyBudgets) {
+      DailyBudgets dailyBudgets,
+      TaskApprovals approvals) {
     this.tasks = tasks;
     this.outbox = outbox;
     this.recovery = recovery;
@@ -97,6 +99,7 @@ public class RunnerSide {
     this.clock = clock;
     this.claimAdmission = claimAdmission;
     this.dailyBudgets = dailyBudgets;
+    this.approvals = approvals;
   }
 
   /** Compare-and-set {@code queued -> running} for exactly the claimed attempt. */
@@ -149,7 +152,7 @@ public class RunnerSide {
         task.notifyPolicy,
         task.plan.stream().map(PlanStepRow::toStep).toList(),
         task.currentStep,
-        taskJson.resumeContext(task),
+        approvals.handOut(task, taskJson.resumeContext(task)),
         effectiveModelOptions(task),
         task.leaseExpiresAt,
         taskJson.metadata(task));
@@ -426,7 +429,7 @@ public class RunnerSide {
         transitions.apply(task, Trigger.PAUSE, paused.reason(), Map.of());
       }
       case RunnerReport.NeedsAssistance help -> {
-        saveResumeContext(task, help.resumeContext());
+        saveResumeContext(task, approvals.asked(task, help, at));
         transitions.apply(task, Trigger.NEEDS_ASSISTANCE, help.reason(), Map.of());
       }
       case RunnerReport.HandedBack handedBack -> {

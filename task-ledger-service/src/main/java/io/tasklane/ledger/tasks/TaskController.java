@@ -3,8 +3,10 @@ package io.tasklane.ledger.tasks;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import io.tasklane.contracts.ApprovalDecision;
 import io.tasklane.contracts.NotifyPolicy;
 import io.tasklane.contracts.Runtime;
+import io.tasklane.contracts.SignedIdentity;
 import io.tasklane.contracts.TaskStatus;
 import io.tasklane.ledger.api.Tenants;
 import jakarta.validation.Valid;
@@ -43,6 +45,15 @@ class TaskController {
   record ResumeRequest(String message) {}
 
   record NotifyPolicyChange(@NotNull NotifyPolicy notifyPolicy) {}
+
+  /**
+   * A decision on an approval request.
+   *
+   * @param approval the number of the request decided, so a stale decision never reaches a newer
+   *     one
+   * @param comment what the operator adds, shown to the model with a denial
+   */
+  record ApprovalAnswer(@NotNull Integer approval, String comment) {}
 
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   @Operation(
@@ -177,6 +188,52 @@ class TaskController {
       @PathVariable UUID taskId,
       @RequestBody(required = false) ResumeRequest request) {
     return ledger.resume(tenant, taskId, request == null ? null : request.message());
+  }
+
+  @PostMapping(path = "/{taskId}/approve", consumes = MediaType.APPLICATION_JSON_VALUE)
+  @Operation(
+      operationId = "approveTask",
+      summary = "Approve the tool call a task waits for; it runs once and the task goes on")
+  @ApiResponse(responseCode = "200", description = "The task, queued again with the approval")
+  @ApiResponse(
+      responseCode = "403",
+      description = "The caller is not one of the request's approvers (not-an-approver)")
+  @ApiResponse(
+      responseCode = "404",
+      description = "No task with this id (or lookup) for the tenant")
+  @ApiResponse(
+      responseCode = "409",
+      description = "The task does not wait for this approval request (approval-not-pending)")
+  TaskView approve(
+      @RequestHeader(Tenants.HEADER) String tenant,
+      @RequestHeader(SignedIdentity.CALLER_HEADER) String caller,
+      @PathVariable UUID taskId,
+      @Valid @RequestBody ApprovalAnswer answer) {
+    return ledger.decideApproval(
+        tenant, taskId, answer.approval(), ApprovalDecision.APPROVED, caller, answer.comment());
+  }
+
+  @PostMapping(path = "/{taskId}/deny", consumes = MediaType.APPLICATION_JSON_VALUE)
+  @Operation(
+      operationId = "denyTask",
+      summary = "Deny the tool call a task waits for; the model goes on without it")
+  @ApiResponse(responseCode = "200", description = "The task, queued again with the denial")
+  @ApiResponse(
+      responseCode = "403",
+      description = "The caller is not one of the request's approvers (not-an-approver)")
+  @ApiResponse(
+      responseCode = "404",
+      description = "No task with this id (or lookup) for the tenant")
+  @ApiResponse(
+      responseCode = "409",
+      description = "The task does not wait for this approval request (approval-not-pending)")
+  TaskView deny(
+      @RequestHeader(Tenants.HEADER) String tenant,
+      @RequestHeader(SignedIdentity.CALLER_HEADER) String caller,
+      @PathVariable UUID taskId,
+      @Valid @RequestBody ApprovalAnswer answer) {
+    return ledger.decideApproval(
+        tenant, taskId, answer.approval(), ApprovalDecision.DENIED, caller, answer.comment());
   }
 
   @PostMapping("/{taskId}/retry")

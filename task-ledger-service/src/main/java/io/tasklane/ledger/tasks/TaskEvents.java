@@ -1,9 +1,12 @@
 package io.tasklane.ledger.tasks;
 
+import io.tasklane.contracts.ApprovalRequest;
 import io.tasklane.contracts.TaskControl;
 import io.tasklane.contracts.TaskDispatch;
 import io.tasklane.contracts.TaskLifecycleEvent;
+import io.tasklane.contracts.TaskStatus;
 import io.tasklane.contracts.Topics;
+import io.tasklane.ledger.approvals.Approvals;
 import io.tasklane.ledger.events.Outbox;
 import java.time.Instant;
 import java.util.UUID;
@@ -15,10 +18,12 @@ class TaskEvents {
 
   private final Outbox outbox;
   private final TaskJson taskJson;
+  private final Approvals approvals;
 
-  TaskEvents(Outbox outbox, TaskJson taskJson) {
+  TaskEvents(Outbox outbox, TaskJson taskJson, Approvals approvals) {
     this.outbox = outbox;
     this.taskJson = taskJson;
+    this.approvals = approvals;
   }
 
   void lifecycle(
@@ -57,9 +62,20 @@ class TaskEvents {
             task.progressSummary,
             task.terminalSummary,
             task.error,
-            taskJson.metadata(task));
+            taskJson.metadata(task),
+            waitingFor(task));
     var event = TaskLifecycleEvent.of(UUID.randomUUID(), type, at, seq, data);
     return outbox.message(Topics.TASK_LIFECYCLE, task.taskId, task.tenant, event, at);
+  }
+
+  /** The approval request a task waits for, carried by its events while it waits. */
+  private ApprovalRequest waitingFor(TaskEntity task) {
+    boolean waiting =
+        task.status == TaskStatus.NEEDS_ASSISTANCE
+            && ApprovalRequest.REASON.equals(task.statusReason);
+    return waiting
+        ? approvals.latest(task.taskId).filter(ApprovalRequest::pending).orElse(null)
+        : null;
   }
 
   void dispatch(TaskEntity task, TaskDispatch.Reason reason, Instant at) {

@@ -2,6 +2,7 @@ package io.tasklane.ledger.tasks;
 
 import io.tasklane.contracts.ModelOptions;
 import io.tasklane.contracts.ResumeContext;
+import io.tasklane.ledger.approvals.Approvals;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.type.TypeReference;
@@ -14,9 +15,11 @@ class TaskJson {
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
   private final JsonMapper json;
+  private final Approvals approvals;
 
-  TaskJson(JsonMapper json) {
+  TaskJson(JsonMapper json, Approvals approvals) {
     this.json = json;
+    this.approvals = approvals;
   }
 
   Map<String, String> metadata(TaskEntity task) {
@@ -71,6 +74,7 @@ class TaskJson {
         task.terminalSummary,
         metadata(task),
         task.version,
-        resumeContext(task).usage());
+        resumeContext(task).usage(),
+        approvals.latest(task.taskId).orElse(null));
   }
 }

@@ -2,7 +2,10 @@ package io.tasklane.ledger.tasks;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tasklane.contracts.ApprovalDecision;
+import io.tasklane.contracts.ApprovalRequest;
 import io.tasklane.contracts.ConversationMessage;
+import io.tasklane.contracts.DeadlineAction;
 import io.tasklane.contracts.Executor;
 import io.tasklane.contracts.JournalEntryType;
 import io.tasklane.contracts.NotifyPolicy;
@@ -19,6 +22,9 @@ import io.tasklane.ledger.api.BudgetExceededException;
 import io.tasklane.ledger.api.IdempotencyConflictException;
 import io.tasklane.ledger.api.InvalidRequestException;
 import io.tasklane.ledger.api.TaskNotFoundException;
+import io.tasklane.ledger.approvals.ApprovalDeadlinePassed;
+import io.tasklane.ledger.approvals.ApprovalRules;
+import io.tasklane.ledger.approvals.Approvals;
 import io.tasklane.ledger.budgets.DailyBudgets;
 import io.tasklane.ledger.budgets.TaskBudgets;
 import io.tasklane.ledger.events.Outbox;
@@ -33,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -55,6 +62,7 @@ public class TaskLedger {
   private final LedgerProperties properties;
   private final MeterRegistry meters;
   private final DailyBudgets dailyBudgets;
+  private final TaskApprovals approvals;
 
   TaskLedger(
       TaskRepository tasks,
@@ -69,7 +77,8 @@ public class TaskLedger {
       TransactionTemplate tx,
       LedgerProperties properties,
       MeterRegistry meters,
-      DailyBudgets dailyBudgets) {
+      DailyBudgets dailyBudgets,
+      TaskApprovals approvals) {
     this.tasks = tasks;
     this.transitions = transitions;
     this.events = events;
@@ -83,6 +92,7 @@ public class TaskLedger {
     this.properties = properties;
     this.meters = meters;
     this.dailyBudgets = dailyBudgets;
+    this.approvals = approvals;
   }
 
   /** The outcome of a create: the task, and whether this call created it. */
@@ -216,6 +226,51 @@ public class TaskLedger {
           }
           requeue(task, Trigger.RESUME, "resumed by operator", TaskDispatch.Reason.RESUME);
         });
+  }
+
+  /**
+   * Decides the approval request a task waits for. Approved, denied, or expired with the policy's
+   * {@code deny}: the task is queued again, the decision in its resume context. Expired with {@code
+   * fail}: the task fails.
+   */
+  @RetryOnConflict
+  public TaskView decideApproval(
+      String tenant,
+      UUID taskId,
+      int number,
+      ApprovalDecision decision,
+      String caller,
+      String comment) {
+    return change(
+        tenant,
+        taskId,
+        task -> {
+          ApprovalRequest decided =
+              approvals.decide(task, number, decision, caller, comment, transitions.now(task));
+          if (decision == ApprovalDecision.EXPIRED && decided.onDeadline() == DeadlineAction.FAIL) {
+            task.error = "approval request " + number + " expired without a decision";
+            transitions.apply(
+                task, Trigger.APPROVAL_EXPIRED, "approval_expired", Map.of("approval", number));
+            return;
+          }
+          String by = decision == ApprovalDecision.EXPIRED ? "" : " by " + caller;
+          requeue(
+              task,
+              Trigger.RESUME,
+              "approval " + number + " " + decision.wire() + by,
+              TaskDispatch.Reason.RESUME);
+        });
+  }
+
+  @EventListener
+  public void approvalDeadlinePassed(ApprovalDeadlinePassed due) {
+    decideApproval(
+        due.tenant(),
+        due.taskId(),
+        due.number(),
+        ApprovalDecision.EXPIRED,
+        Approvals.DEADLINE,
+        null);
   }
 
   /** Runs a failed, timed-out, cancelled or lost task again: same task, attempt + 1. */
@@ -401,6 +456,13 @@ public class TaskLedger {
             problem -> {
               throw new InvalidRequestException(problem.field(), problem.message());
             });
+    if (request.modelOptions() != null) {
+      ApprovalRules.problem(request.modelOptions().approvals(), "modelOptions.approvals")
+          .ifPresent(
+              problem -> {
+                throw new InvalidRequestException(problem.field(), problem.message());
+              });
+    }
     var limits = properties.limits();
     if (request.goal() != null && request.goal().length() > limits.goalChars()) {
       throw new InvalidRequestException(

@@ -39,6 +39,7 @@ public final class TaskStateMachine {
       case RETRY -> EnumSet.of(FAILED, TIMED_OUT, CANCELLED, LOST);
       case NEEDS_ASSISTANCE, SUCCEED, FAIL, TIME_OUT, RECOVER -> EnumSet.of(RUNNING);
       case MARK_LOST -> EnumSet.of(QUEUED, RUNNING);
+      case APPROVAL_EXPIRED -> EnumSet.of(NEEDS_ASSISTANCE);
     };
   }
 
@@ -50,7 +51,7 @@ public final class TaskStateMachine {
       case CANCEL -> CANCELLED;
       case NEEDS_ASSISTANCE -> NEEDS_ASSISTANCE;
       case SUCCEED -> SUCCEEDED;
-      case FAIL -> FAILED;
+      case FAIL, APPROVAL_EXPIRED -> FAILED;
       case TIME_OUT -> TIMED_OUT;
       case MARK_LOST -> LOST;
     };

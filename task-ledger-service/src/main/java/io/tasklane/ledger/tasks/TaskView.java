@@ -1,6 +1,7 @@
 package io.tasklane.ledger.tasks;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tasklane.contracts.ApprovalRequest;
 import io.tasklane.contracts.DeliveryStatus;
 import io.tasklane.contracts.Executor;
 import io.tasklane.contracts.ModelOptions;
@@ -15,8 +16,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A task as the API shows it; {@code usage} is what the task has spent so far over all attempts, as
- * its latest report gave it.
+ * A task as the API shows it.
+ *
+ * @param usage what the task has spent so far over all attempts, as its latest report gave it
+ * @param approval the task's latest approval request, pending or decided, or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TaskView(
@@ -52,4 +55,5 @@ public record TaskView(
     String terminalSummary,
     Map<String, String> metadata,
     long version,
-    Usage usage) {}
+    Usage usage,
+    ApprovalRequest approval) {}

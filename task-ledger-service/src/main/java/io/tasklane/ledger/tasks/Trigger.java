@@ -13,5 +13,7 @@ public enum Trigger {
   FAIL,
   TIME_OUT,
   RECOVER,
-  MARK_LOST
+  MARK_LOST,
+  /** An approval request the task waited for expired, and its policy says the task fails. */
+  APPROVAL_EXPIRED
 }

@@ -44,7 +44,10 @@ class TaskStateMachineTableTests {
               PAUSED,
               Map.of(Trigger.RESUME, QUEUED, Trigger.CANCEL, CANCELLED),
               NEEDS_ASSISTANCE,
-              Map.of(Trigger.RESUME, QUEUED, Trigger.CANCEL, CANCELLED),
+              Map.of(
+                  Trigger.RESUME, QUEUED,
+                  Trigger.CANCEL, CANCELLED,
+                  Trigger.APPROVAL_EXPIRED, FAILED),
               SUCCEEDED,
               Map.of(),
               FAILED,

@@ -100,6 +100,65 @@ final class TaskActions {
     }
   }
 
+  /** Approve or deny: the decision on the task's approval request {@code --approval N}. */
+  abstract static class Decide extends OnOneTask {
+    @Option(
+        names = "--approval",
+        required = true,
+        paramLabel = "N",
+        description = "The number of the approval request decided (see `tasklane approvals`).")
+    int approval;
+
+    @Option(
+        names = {"-c", "--comment"},
+        paramLabel = "TEXT",
+        description = "A comment kept with the decision (shown to the model with a denial).")
+    String comment;
+
+    @Override
+    JsonNode act(JsonNode task) {
+      var body = Json.object().put("approval", approval);
+      if (comment != null) {
+        body.put("comment", comment);
+      }
+      return api().post(TaskLookup.taskPath(task, decision()), body);
+    }
+
+    abstract String decision();
+
+    @Override
+    String describe(JsonNode task) {
+      return (decision().equals("approve") ? "Approved" : "Denied")
+          + " approval request "
+          + approval
+          + " of "
+          + name(task)
+          + ": "
+          + Json.text(task, "status")
+          + ".";
+    }
+  }
+
+  @Command(
+      name = "approve",
+      description = "Approve the tool call a task waits for; it runs once and the task goes on.")
+  static final class Approve extends Decide {
+    @Override
+    String decision() {
+      return "approve";
+    }
+  }
+
+  @Command(
+      name = "deny",
+      description = "Deny the tool call a task waits for; the model goes on without it.")
+  static final class Deny extends Decide {
+    @Override
+    String decision() {
+      return "deny";
+    }
+  }
+
   @Command(name = "notify", description = "Change which events reach the requester session.")
   static final class Notify extends OnOneTask {
     @Parameters(

@@ -101,6 +101,22 @@ final class TaskRendering {
               entry ->
                   field(fields, "Metadata", entry.getKey() + "=" + entry.getValue().asString()));
     }
+    JsonNode approval = task.get("approval");
+    if (approval != null && approval.isObject()) {
+      String decision = Json.text(approval, "decision");
+      field(
+          fields,
+          "Approval",
+          "#"
+              + Json.text(approval, "number")
+              + " "
+              + Json.text(approval, "tool")
+              + " "
+              + Table.clip(Json.text(approval, "arguments"), 120)
+              + (decision == null
+                  ? " — pending until " + Json.text(approval, "deadline")
+                  : " — " + decision + " by " + Json.text(approval, "decidedBy")));
+    }
     fields.print(out, style);
 
     JsonNode plan = task.get("plan");

@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       TaskActions.Pause.class,
       TaskActions.Resume.class,
       TaskActions.Retry.class,
+      TaskActions.Approve.class,
+      TaskActions.Deny.class,
       TaskActions.Notify.class,
       AuditCommand.class,
       MaintenanceCommand.class
