@@ -2,8 +2,9 @@ package io.tasklane.runner.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tasklane.contracts.PublicAddresses;
 import io.tasklane.runner.RunnerProperties;
-import io.tasklane.runner.support.LoopbackListener;
+import io.tasklane.testsupport.LoopbackListener;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -33,7 +34,7 @@ class HttpFetchAddressTests {
     ALLOWED.close();
   }
 
-  private static HttpFetchTool tool(List<String> allowedHosts, FetchAddresses.Resolver resolver) {
+  private static HttpFetchTool tool(List<String> allowedHosts, PublicAddresses.Resolver resolver) {
     return new HttpFetchTool(
         new RunnerProperties.HttpFetch(allowedHosts, Duration.ofSeconds(10), 262144, 5), resolver);
   }
@@ -100,7 +101,7 @@ class HttpFetchAddressTests {
   @Test
   void aNameIsResolvedOnceAndEveryAnswerIsChecked() throws Exception {
     AtomicInteger lookups = new AtomicInteger();
-    FetchAddresses.Resolver rebinding =
+    PublicAddresses.Resolver rebinding =
         name -> {
           lookups.incrementAndGet();
           return new InetAddress[] {
@@ -119,7 +120,7 @@ class HttpFetchAddressTests {
   void anAllowListedNameGetsThroughToTheAddressItWasCheckedAtWithItsOwnHostHeader()
       throws Exception {
     AtomicInteger lookups = new AtomicInteger();
-    FetchAddresses.Resolver resolver =
+    PublicAddresses.Resolver resolver =
         name -> {
           lookups.incrementAndGet();
           if (!name.equals("hooks.internal")) {
