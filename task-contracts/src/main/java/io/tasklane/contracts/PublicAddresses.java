@@ -35,7 +35,7 @@ public final class PublicAddresses {
 
   /** The host may not be called; the message says why. */
   public static final class Refused extends Exception {
-    Refused(String why) {
+    public Refused(String why) {
       super(why);
     }
   }
