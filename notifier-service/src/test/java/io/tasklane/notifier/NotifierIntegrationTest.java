@@ -66,8 +66,7 @@ public abstract class NotifierIntegrationTest {
     registry.add("tasklane.notifier.telegram.bot-token", telegram::token);
     registry.add(
         "tasklane.notifier.telegram.per-chat-interval", () -> PER_CHAT_INTERVAL.toMillis() + "ms");
-    registry.add(
-        "tasklane.notifier.webhook.allowed-hosts", () -> "127.0.0.1,localhost,hooks.internal");
+    registry.add("tasklane.notifier.webhook.allowed-hosts", () -> "127.0.0.1,hooks.internal");
     registry.add("tasklane.notifier.delivery.retry-for", () -> RETRY_FOR.toMillis() + "ms");
     registry.add("tasklane.notifier.delivery.initial-backoff", () -> "200ms");
     registry.add("tasklane.notifier.delivery.max-backoff", () -> "1s");
