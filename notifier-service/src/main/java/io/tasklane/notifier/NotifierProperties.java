@@ -48,7 +48,7 @@ public record NotifierProperties(
 
   /**
    * @param allowedHosts host names or IP addresses that may be targeted even though they are
-   *     private, loopback or link-local
+   *     private, loopback or link-local, matched as written in the URL
    */
   public record Webhook(
       @NotNull @DefaultValue("5s") Duration timeout,

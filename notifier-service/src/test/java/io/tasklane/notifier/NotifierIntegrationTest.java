@@ -34,6 +34,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -41,10 +42,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The whole notifier against real PostgreSQL, a real Kafka broker, the fake Telegram Bot API and
- * real HTTP webhook receivers. Every test class shares one application context; tests keep apart by
- * using their own session keys and chat ids.
+ * real HTTP webhook receivers; webhook host names resolve through {@link TestDns}. Every test class
+ * shares one application context; tests keep apart by using their own session keys and chat ids.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(TestDns.Config.class)
 public abstract class NotifierIntegrationTest {
 
   protected static final String TENANT = "acme";
@@ -64,7 +66,7 @@ public abstract class NotifierIntegrationTest {
     registry.add("tasklane.notifier.telegram.bot-token", telegram::token);
     registry.add(
         "tasklane.notifier.telegram.per-chat-interval", () -> PER_CHAT_INTERVAL.toMillis() + "ms");
-    registry.add("tasklane.notifier.webhook.allowed-hosts", () -> "127.0.0.1,localhost");
+    registry.add("tasklane.notifier.webhook.allowed-hosts", () -> "127.0.0.1,hooks.internal");
     registry.add("tasklane.notifier.delivery.retry-for", () -> RETRY_FOR.toMillis() + "ms");
     registry.add("tasklane.notifier.delivery.initial-backoff", () -> "200ms");
     registry.add("tasklane.notifier.delivery.max-backoff", () -> "1s");

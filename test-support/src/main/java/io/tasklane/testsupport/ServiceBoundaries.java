@@ -10,8 +10,6 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.lang.ArchRule;
-import com.tngtech.archunit.library.freeze.FreezingArchRule;
-import com.tngtech.archunit.library.freeze.ViolationLineMatcher;
 
 /**
  * The boundaries every Tasklane service keeps, as ArchUnit rules each service's {@code
@@ -31,16 +29,6 @@ public final class ServiceBoundaries {
         .as("feature packages of io.tasklane." + service)
         .should()
         .beFreeOfCycles();
-  }
-
-  /**
-   * Like {@link #featurePackagesAreFreeOfCycles}, but the cycles in the committed violation store
-   * are tolerated until they are removed; any other cycle fails. A known cycle stays known while
-   * the dependencies that make it up change: only the circle of packages is compared.
-   */
-  public static ArchRule featurePackagesAreFreeOfNewCycles(String service) {
-    return FreezingArchRule.freeze(featurePackagesAreFreeOfCycles(service))
-        .associateViolationLinesVia(new SameCircleOfPackages());
   }
 
   /**
@@ -111,28 +99,5 @@ public final class ServiceBoundaries {
   public static DescribedPredicate<JavaClass> namedLike(String suffix) {
     return DescribedPredicate.describe(
         "classes named *" + suffix, type -> type.getSimpleName().endsWith(suffix));
-  }
-
-  /**
-   * Compares two cycle violations by the circle of packages only ({@code Cycle detected: Slice a ->
-   * Slice b -> Slice a}), not by the list of dependencies underneath, which changes with every edit
-   * inside a package.
-   */
-  static final class SameCircleOfPackages implements ViolationLineMatcher {
-    @Override
-    public boolean matches(String lineFromFirstViolation, String lineFromSecondViolation) {
-      return circle(lineFromFirstViolation).equals(circle(lineFromSecondViolation));
-    }
-
-    static String circle(String violation) {
-      StringBuilder circle = new StringBuilder();
-      for (String line : violation.split("\n")) {
-        if (line.trim().matches("\\d+\\. Dependencies of .*")) {
-          break;
-        }
-        circle.append(line.trim()).append(' ');
-      }
-      return circle.toString().trim();
-    }
   }
 }

@@ -2,8 +2,6 @@ package io.tasklane.notifier.sessions;
 
 import io.tasklane.contracts.DeliveryChannel;
 import io.tasklane.notifier.NotifierProperties;
-import io.tasklane.notifier.webhook.WebhookAddressPolicy;
-import io.tasklane.notifier.webhook.WebhookSignature;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -116,20 +114,20 @@ public class SessionChannels {
     if (r.secret() == null || r.secret().isBlank()) {
       throw new InvalidChannelException("secret", "secret is required for a webhook");
     }
-    if (r.secret().startsWith(WebhookSignature.SECRET_PREFIX)) {
+    if (r.secret().startsWith(WebhookSecret.PREFIX)) {
       byte[] key =
-          WebhookSignature.decodedWhsec(r.secret())
+          WebhookSecret.decodedWhsec(r.secret())
               .orElseThrow(
                   () ->
                       new InvalidChannelException(
                           "secret", "a whsec_ secret must be whsec_ followed by base64"));
-      if (key.length < minSecret || key.length > WebhookSignature.MAX_KEY_BYTES) {
+      if (key.length < minSecret || key.length > WebhookSecret.MAX_KEY_BYTES) {
         throw new InvalidChannelException(
             "secret",
             "a whsec_ secret must decode to "
                 + minSecret
                 + " to "
-                + WebhookSignature.MAX_KEY_BYTES
+                + WebhookSecret.MAX_KEY_BYTES
                 + " bytes");
       }
     } else if (r.secret().length() < minSecret) {

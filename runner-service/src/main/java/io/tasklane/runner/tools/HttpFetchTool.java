@@ -1,12 +1,12 @@
 package io.tasklane.runner.tools;
 
+import io.tasklane.contracts.PublicAddresses;
 import io.tasklane.runner.RunnerProperties;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,7 +26,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * GET over http(s) with size and time limits. Every hop (the first request and each redirect) is
- * checked by {@link FetchAddresses}, and its connection goes to exactly the addresses that were
+ * checked by {@link PublicAddresses}, and its connection goes to exactly the addresses that were
  * checked: the host is resolved once, the client is handed that answer instead of a resolver, and
  * the request keeps the host's name for its Host header and TLS server name.
  */
@@ -34,16 +34,16 @@ import org.springframework.stereotype.Component;
 class HttpFetchTool implements Tool {
 
   private final RunnerProperties.HttpFetch settings;
-  private final FetchAddresses addresses;
+  private final PublicAddresses addresses;
 
   @Autowired
   HttpFetchTool(RunnerProperties properties) {
     this(properties.tools().httpFetch(), InetAddress::getAllByName);
   }
 
-  HttpFetchTool(RunnerProperties.HttpFetch settings, FetchAddresses.Resolver resolver) {
+  HttpFetchTool(RunnerProperties.HttpFetch settings, PublicAddresses.Resolver resolver) {
     this.settings = settings;
-    this.addresses = new FetchAddresses(new HashSet<>(settings.allowedHosts()), resolver);
+    this.addresses = new PublicAddresses(settings.allowedHosts(), resolver);
   }
 
   @Override
@@ -79,8 +79,8 @@ class HttpFetchTool implements Tool {
         }
         List<InetAddress> checked;
         try {
-          checked = addresses.addressesOf(hostOf(target));
-        } catch (FetchAddresses.Refused refused) {
+          checked = addresses.addressesOf(PublicAddresses.hostOf(target));
+        } catch (PublicAddresses.Refused refused) {
           return ToolResult.error("http_fetch refused " + target + ": " + refused.getMessage());
         }
         Hop answer = fetch(target, checked);
@@ -96,17 +96,6 @@ class HttpFetchTool implements Tool {
     } catch (IllegalArgumentException | IOException e) {
       return ToolResult.error("http_fetch failed: " + e.getMessage());
     }
-  }
-
-  /** The URI's host, also where {@link URI} finds none because the host looks like a number. */
-  private static String hostOf(URI target) {
-    String authority = target.getRawAuthority();
-    if (target.getHost() != null || authority == null) {
-      return target.getHost();
-    }
-    String hostAndPort = authority.substring(authority.lastIndexOf('@') + 1);
-    int colon = hostAndPort.lastIndexOf(':');
-    return colon > hostAndPort.lastIndexOf(']') ? hostAndPort.substring(0, colon) : hostAndPort;
   }
 
   private record Hop(int status, String location, String text) {}

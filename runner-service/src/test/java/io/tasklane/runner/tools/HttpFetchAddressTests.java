@@ -2,8 +2,9 @@ package io.tasklane.runner.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tasklane.contracts.PublicAddresses;
 import io.tasklane.runner.RunnerProperties;
-import io.tasklane.runner.support.LoopbackListener;
+import io.tasklane.testsupport.LoopbackListener;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code http_fetch} against a real listener on every local address: each spelling of a loopback
@@ -33,7 +34,7 @@ class HttpFetchAddressTests {
     ALLOWED.close();
   }
 
-  private static HttpFetchTool tool(List<String> allowedHosts, FetchAddresses.Resolver resolver) {
+  private static HttpFetchTool tool(List<String> allowedHosts, PublicAddresses.Resolver resolver) {
     return new HttpFetchTool(
         new RunnerProperties.HttpFetch(allowedHosts, Duration.ofSeconds(10), 262144, 5), resolver);
   }
@@ -43,33 +44,7 @@ class HttpFetchAddressTests {
   }
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "0177.0.0.1", // octal first part
-        "0x7f.0.0.1", // hex first part
-        "0x7f000001", // one hex number
-        "0x7f.1", // hex and a 24-bit rest
-        "127.1", // short form
-        "127.0.1", // short form with a 16-bit rest
-        "2130706433", // one decimal number
-        "017700000001", // one octal number
-        "127.000.000.001", // leading zeros
-        "0127.0.0.01", // leading zeros read as octal by some parsers
-        "127.0.0.1.", // trailing dot, not allow-listed as such
-        "localhost", // a name that resolves to loopback
-        "[::1]",
-        "[::127.0.0.1]", // IPv4-compatible
-        "[::ffff:127.0.0.1]", // IPv4-mapped
-        "[::ffff:7f00:1]", // IPv4-mapped in hex
-        "[0:0:0:0:0:ffff:127.0.0.1]",
-        "[64:ff9b::127.0.0.1]", // NAT64
-        "[64:ff9b::a00:1]", // NAT64 of 10.0.0.1
-        "[2002:7f00:1::]", // 6to4 of 127.0.0.1
-        "[2002:a9fe:a9fe::1]", // 6to4 of 169.254.169.254
-        "[2001:0:4136:e378:8000:63bf:80ff:fffe]", // Teredo, client 127.0.0.1
-        "[fe80::1]",
-        "[fd00::1]",
-      })
+  @MethodSource("io.tasklane.testsupport.LocalAddressSpellings#all")
   void everySpellingOfALocalAddressIsRefusedAndNothingConnects(String host) throws Exception {
     ToolResult result =
         fetch(tool(List.of("127.0.0.1"), InetAddress::getAllByName), url(host, "/"));
@@ -100,7 +75,7 @@ class HttpFetchAddressTests {
   @Test
   void aNameIsResolvedOnceAndEveryAnswerIsChecked() throws Exception {
     AtomicInteger lookups = new AtomicInteger();
-    FetchAddresses.Resolver rebinding =
+    PublicAddresses.Resolver rebinding =
         name -> {
           lookups.incrementAndGet();
           return new InetAddress[] {
@@ -119,7 +94,7 @@ class HttpFetchAddressTests {
   void anAllowListedNameGetsThroughToTheAddressItWasCheckedAtWithItsOwnHostHeader()
       throws Exception {
     AtomicInteger lookups = new AtomicInteger();
-    FetchAddresses.Resolver resolver =
+    PublicAddresses.Resolver resolver =
         name -> {
           lookups.incrementAndGet();
           if (!name.equals("hooks.internal")) {

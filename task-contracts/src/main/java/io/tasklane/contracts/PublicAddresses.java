@@ -1,17 +1,24 @@
-package io.tasklane.runner.tools;
+package io.tasklane.contracts;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Decides which addresses {@code http_fetch} may connect to for a host, and is the only place that
- * turns a host into addresses: the connection uses exactly the list this returns.
+ * Decides which addresses an outgoing call to a caller-chosen URL (the runner's {@code http_fetch},
+ * the notifier's session webhooks) may connect to for a host, and is the only place that turns a
+ * host into addresses: the connection must use exactly the list this returns, never a resolver of
+ * its own, so a name cannot point somewhere else between the check and the call.
+ *
+ * <p>Refused unless the host is allow-listed as written: loopback, unspecified, link-local,
+ * private, carrier-grade NAT, reserved and multicast addresses, and the cloud metadata names.
  *
  * <p>Numeric hosts are parsed here, never by a resolver, because resolvers disagree about them (the
  * C library reads {@code 0177.0.0.1} as octal 127.0.0.1, {@code 127.1} as 127.0.0.1 and {@code
@@ -19,15 +26,16 @@ import java.util.regex.Pattern;
  * number is refused. IPv6 forms that carry an IPv4 address (compatible, mapped, NAT64, 6to4,
  * Teredo) are judged by the address they carry.
  */
-final class FetchAddresses {
+public final class PublicAddresses {
 
-  /** Looks a host name up; the system resolver in production. */
-  interface Resolver {
+  /** Looks a host name up; {@code InetAddress::getAllByName} in production. */
+  public interface Resolver {
     InetAddress[] lookup(String hostName) throws UnknownHostException;
   }
 
-  static final class Refused extends Exception {
-    Refused(String why) {
+  /** The host may not be called; the message says why. */
+  public static final class Refused extends Exception {
+    public Refused(String why) {
       super(why);
     }
   }
@@ -43,10 +51,14 @@ final class FetchAddresses {
   private final Set<String> allowedHosts;
   private final Resolver resolver;
 
-  FetchAddresses(Set<String> allowedHosts, Resolver resolver) {
+  /**
+   * @param allowedHosts hosts that may be called although they are not public, matched as written
+   *     in the URL (a name, or a canonical address without brackets), case-insensitively
+   */
+  public PublicAddresses(Collection<String> allowedHosts, Resolver resolver) {
     this.allowedHosts =
         allowedHosts.stream()
-            .map(h -> h.toLowerCase(Locale.ROOT))
+            .map(h -> h.strip().toLowerCase(Locale.ROOT))
             .collect(java.util.stream.Collectors.toUnmodifiableSet());
     this.resolver = resolver;
   }
@@ -56,7 +68,7 @@ final class FetchAddresses {
    * @return every address the host stands for, each one allowed
    * @throws Refused saying why, when the host is malformed or any of its addresses is not public
    */
-  List<InetAddress> addressesOf(String host) throws Refused {
+  public List<InetAddress> addressesOf(String host) throws Refused {
     if (host == null || host.isBlank()) {
       throw new Refused("the URL has no host");
     }
@@ -73,6 +85,20 @@ final class FetchAddresses {
       }
     }
     return addresses;
+  }
+
+  /**
+   * The host of a URI as {@link #addressesOf} takes it, also where {@link URI#getHost()} finds none
+   * because the host looks like a number ({@code 0x7f.1}, {@code 127.1.}).
+   */
+  public static String hostOf(URI target) {
+    String authority = target.getRawAuthority();
+    if (target.getHost() != null || authority == null) {
+      return target.getHost();
+    }
+    String hostAndPort = authority.substring(authority.lastIndexOf('@') + 1);
+    int colon = hostAndPort.lastIndexOf(':');
+    return colon > hostAndPort.lastIndexOf(']') ? hostAndPort.substring(0, colon) : hostAndPort;
   }
 
   private List<InetAddress> parse(String host) throws Refused {
@@ -137,7 +163,7 @@ final class FetchAddresses {
   }
 
   /** Why an address is not public, or null when it is. */
-  static String blocked(InetAddress address) {
+  private static String blocked(InetAddress address) {
     if (address instanceof Inet4Address) {
       return blockedIpv4(address.getAddress());
     }

@@ -1,4 +1,4 @@
-package io.tasklane.runner.support;
+package io.tasklane.testsupport;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -61,13 +61,20 @@ public final class LoopbackListener implements AutoCloseable {
 
   private void answer(Socket socket) throws IOException {
     BufferedReader in =
-        new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+        new BufferedReader(
+            new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
     String requestLine = in.readLine();
+    long contentLength = 0;
     for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
       if (line.regionMatches(true, 0, "host:", 0, 5)) {
         hostHeaders.add(line.substring(5).trim());
+      } else if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
+        contentLength = Long.parseLong(line.substring(15).trim());
       }
     }
+    // read a posted body before answering, so closing the socket does not reset the connection
+    // (one byte is one character in ISO-8859-1)
+    for (long left = contentLength; left > 0 && in.read() >= 0; left--) {}
     String target = requestLine == null ? "" : requestLine.split(" ")[1];
     String response =
         target.startsWith("/redirect?to=")
