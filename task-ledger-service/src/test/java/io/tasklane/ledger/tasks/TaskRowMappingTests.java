@@ -50,9 +50,6 @@ class TaskRowMappingTests {
           "progress_summary",
           "terminal_summary");
 
-  /** Written once at creation and read only by the outbox relay, so not part of the entity. */
-  private static final Set<String> WRITTEN_ONLY_AT_CREATION = Set.of("trace_parent");
-
   private static final Map<String, String> WIRE_VALUES =
       Map.of(
           "runtime", "subagent",
@@ -75,7 +72,6 @@ class TaskRowMappingTests {
 
     Set<String> expected = new LinkedHashSet<>(entityColumns());
     expected.removeAll(SET_AFTER_CREATION);
-    expected.addAll(WRITTEN_ONLY_AT_CREATION);
     assertThat(written).containsExactlyInAnyOrderElementsOf(expected);
   }
 
