@@ -12,9 +12,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * The tasks a batch of runner reports is about, read in one statement and written back in two: one
- * update of every changed task row, one upsert of their plan steps that touches only the steps that
- * changed (a verdict is one row, not the plan deleted and inserted again). The tasks are plain
+ * The tasks a batch of runner reports is about, read in one statement and written back in one: an
+ * update of every changed task row with an upsert of their plan steps that touches only the steps
+ * that changed (a verdict is one row, not the plan deleted and inserted again). The tasks are plain
  * objects no persistence context holds, so nothing else writes them; each row is written only if
  * its version is still the one read, as Hibernate's optimistic lock would.
  */
@@ -55,9 +55,14 @@ class ReportBatch {
       return;
     }
     List<TaskEntity> rows = List.copyOf(changed);
-    int written =
+    List<Map.Entry<UUID, PlanStepRow>> steps =
+        rows.stream()
+            .flatMap(task -> task.plan.stream().map(step -> Map.entry(task.taskId, step)))
+            .toList();
+    long written =
         jdbc.sql(
                 """
+                with written as (
                 update tasks t
                    set status = u.status, status_reason = u.status_reason,
                        delivery_status = u.delivery_status, delivery_sequence = u.delivery_sequence,
@@ -84,6 +89,24 @@ class ReportBatch {
                          resume_context, started_at, last_event_at, ended_at, cleanup_after,
                          error, progress_summary, terminal_summary, journal_seq, recoveries)
                  where t.task_id = u.task_id and t.version = u.version
+                returning t.task_id
+                ), steps as (
+                insert into plan_steps (task_id, step_index, description, done_when, status,
+                  attempts, verdict, done_check)
+                select s.task_id, s.step_index, s.description, s.done_when, s.status, s.attempts,
+                       s.verdict, s.done_check::jsonb
+                from unnest(:stepTaskIds::uuid[], :stepIndexes::int[], :stepDescriptions::text[],
+                            :stepDoneWhens::text[], :stepStatuses::text[], :stepAttempts::int[],
+                            :stepVerdicts::text[], :stepChecks::text[])
+                  as s(task_id, step_index, description, done_when, status, attempts, verdict,
+                       done_check)
+                on conflict (task_id, step_index) do update
+                   set status = excluded.status, attempts = excluded.attempts,
+                       verdict = excluded.verdict
+                 where (plan_steps.status, plan_steps.attempts, plan_steps.verdict)
+                       is distinct from (excluded.status, excluded.attempts, excluded.verdict)
+                )
+                select count(*) from written
                 """)
             .param("taskIds", column(rows, task -> task.taskId, UUID[]::new))
             .param("versions", column(rows, task -> task.version, Long[]::new))
@@ -106,52 +129,26 @@ class ReportBatch {
             .param("terminalSummaries", column(rows, task -> task.terminalSummary, String[]::new))
             .param("journalSeqs", column(rows, task -> task.journalSeq, Long[]::new))
             .param("recoveries", column(rows, task -> task.recoveries, Integer[]::new))
-            .update();
+            .param("stepTaskIds", column(steps, Map.Entry::getKey, UUID[]::new))
+            .param("stepIndexes", column(steps, step -> step.getValue().stepIndex, Integer[]::new))
+            .param(
+                "stepDescriptions",
+                column(steps, step -> step.getValue().description, String[]::new))
+            .param("stepDoneWhens", column(steps, step -> step.getValue().doneWhen, String[]::new))
+            .param(
+                "stepStatuses", column(steps, step -> step.getValue().status.wire(), String[]::new))
+            .param("stepAttempts", column(steps, step -> step.getValue().attempts, Integer[]::new))
+            .param("stepVerdicts", column(steps, step -> step.getValue().verdict, String[]::new))
+            .param(
+                "stepChecks",
+                column(steps, step -> PlanStepRow.checkJson(step.getValue().check), String[]::new))
+            .query(Long.class)
+            .single();
     if (written != rows.size()) {
       throw new OptimisticLockingFailureException(
           "A task of this report batch changed while the batch was applied");
     }
     rows.forEach(task -> task.version++);
-    writePlans(rows);
-  }
-
-  /** Inserts the steps a plan proposal added and updates the steps whose state changed. */
-  private void writePlans(List<TaskEntity> tasks) {
-    List<Map.Entry<UUID, PlanStepRow>> steps =
-        tasks.stream()
-            .flatMap(task -> task.plan.stream().map(step -> Map.entry(task.taskId, step)))
-            .toList();
-    if (steps.isEmpty()) {
-      return;
-    }
-    jdbc.sql(
-            """
-            insert into plan_steps (task_id, step_index, description, done_when, status, attempts,
-              verdict, done_check)
-            select s.task_id, s.step_index, s.description, s.done_when, s.status, s.attempts,
-                   s.verdict, s.done_check::jsonb
-            from unnest(:taskIds::uuid[], :indexes::int[], :descriptions::text[],
-                        :doneWhens::text[], :statuses::text[], :attempts::int[],
-                        :verdicts::text[], :checks::text[])
-              as s(task_id, step_index, description, done_when, status, attempts, verdict,
-                   done_check)
-            on conflict (task_id, step_index) do update
-               set status = excluded.status, attempts = excluded.attempts,
-                   verdict = excluded.verdict
-             where (plan_steps.status, plan_steps.attempts, plan_steps.verdict)
-                   is distinct from (excluded.status, excluded.attempts, excluded.verdict)
-            """)
-        .param("taskIds", column(steps, Map.Entry::getKey, UUID[]::new))
-        .param("indexes", column(steps, step -> step.getValue().stepIndex, Integer[]::new))
-        .param("descriptions", column(steps, step -> step.getValue().description, String[]::new))
-        .param("doneWhens", column(steps, step -> step.getValue().doneWhen, String[]::new))
-        .param("statuses", column(steps, step -> step.getValue().status.wire(), String[]::new))
-        .param("attempts", column(steps, step -> step.getValue().attempts, Integer[]::new))
-        .param("verdicts", column(steps, step -> step.getValue().verdict, String[]::new))
-        .param(
-            "checks",
-            column(steps, step -> PlanStepRow.checkJson(step.getValue().check), String[]::new))
-        .update();
   }
 
   private static <R, T> T[] column(
