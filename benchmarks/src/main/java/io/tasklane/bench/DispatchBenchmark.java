@@ -319,9 +319,9 @@ public final class DispatchBenchmark implements Callable<Integer> {
     }
     try (Connection db = DriverManager.getConnection(ledgerDb, dbUser, "")) {
       awaitEnded(db, warm, Duration.ofMinutes(2));
-      long kafkaBefore = kafkaRecords(suite.bootstrapServers());
+      Map<String, Long> kafkaBefore = kafkaRecords(suite.bootstrapServers());
       long commitsBefore = commits(db);
-      long statementsBefore = statements();
+      Map<String, Long> statementsBefore = statements();
       Map<String, Double> cpuBefore = cpuSeconds(db);
       // the one gauge, not the whole Prometheus page: scraping that ten times a second cost the
       // runner a noticeable share of its CPU
@@ -368,9 +368,9 @@ public final class DispatchBenchmark implements Callable<Integer> {
       boolean all = awaitEnded(db, warm + tasks, Duration.ofMinutes(15));
       done.set(1);
       sampler.join();
-      long kafkaAfter = kafkaRecords(suite.bootstrapServers());
+      Map<String, Long> kafkaAfter = kafkaRecords(suite.bootstrapServers());
       long commitsAfter = commits(db);
-      long statementsAfter = statements();
+      Map<String, Long> statementsAfter = statements();
       Map<String, Double> cpuAfter = cpuSeconds(db);
       ResultSet r =
           db.createStatement()
@@ -419,10 +419,12 @@ public final class DispatchBenchmark implements Callable<Integer> {
           "slot utilisation while tasks were queued: %.1f %% over %d samples (100 ms apart)%n",
           queuedSamples == 0 ? 0 : 100 * busySum / queuedSamples / slots, queuedSamples);
       System.out.printf(
-          "per task: %.1f Kafka records, %.1f ledger transactions (all completed: %s)%n",
-          (kafkaAfter - kafkaBefore) / (double) tasks,
+          "per task: %.2f Kafka records, %.2f ledger transactions (all completed: %s)%n",
+          perTask(delta(kafkaBefore, kafkaAfter)).values().stream().mapToDouble(d -> d).sum(),
           (commitsAfter - commitsBefore) / (double) tasks,
           all);
+      perTask(delta(kafkaBefore, kafkaAfter))
+          .forEach((topic, n) -> System.out.printf("  %6.2f records  %s%n", n, topic));
       StringBuilder cpu = new StringBuilder("CPU per task (ms):");
       double total = 0;
       for (var process : cpuAfter.entrySet()) {
@@ -433,9 +435,13 @@ public final class DispatchBenchmark implements Callable<Integer> {
       }
       System.out.println(cpu.append(" total %.1f".formatted(total)));
       if (statementLog != null) {
+        Map<String, Double> statements = perTask(delta(statementsBefore, statementsAfter));
         System.out.printf(
-            "per task: %.1f ledger database statements, BEGIN and COMMIT included%n",
-            (statementsAfter - statementsBefore) / (double) tasks);
+            "per task: %.2f ledger database statements, BEGIN and COMMIT included%n",
+            statements.values().stream().mapToDouble(d -> d).sum());
+        statements.entrySet().stream()
+            .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+            .forEach(e -> System.out.printf("  %6.2f  %s%n", e.getValue(), e.getKey()));
       }
     }
   }
@@ -484,24 +490,98 @@ public final class DispatchBenchmark implements Callable<Integer> {
     }
   }
 
-  /** Statements the server has logged for the ledger's database so far (0 without a log). */
-  private long statements() throws Exception {
+  /**
+   * The statements the server has logged for the ledger's database so far, by kind (empty without a
+   * log). A statement's continuation lines start with a tab in PostgreSQL's log.
+   */
+  private Map<String, Long> statements() throws Exception {
+    Map<String, Long> kinds = new java.util.TreeMap<>();
     if (statementLog == null) {
-      return 0;
+      return kinds;
     }
     String prefix = "@" + database + " LOG:  ";
-    try (var lines = Files.lines(statementLog)) {
-      return lines
-          .filter(
-              line ->
-                  (line.contains(prefix + "execute ") || line.contains(prefix + "statement: "))
-                      // this benchmark's own probes of the database
-                      && !line.contains("where status = '")
-                      && !line.contains("pg_stat_database")
-                      && !line.contains("pg_stat_activity")
-                      && !line.contains("extract(epoch"))
-          .count();
+    StringBuilder current = null;
+    for (String line : Files.readAllLines(statementLog)) {
+      if (current != null && line.startsWith("\t")) {
+        current.append(' ').append(line.trim());
+        continue;
+      }
+      if (current != null) {
+        count(kinds, current.toString());
+        current = null;
+      }
+      int at = line.indexOf(prefix);
+      if (at < 0) {
+        continue;
+      }
+      String message = line.substring(at + prefix.length());
+      if (message.startsWith("execute ")) {
+        current = new StringBuilder(message.substring(message.indexOf(": ") + 2));
+      } else if (message.startsWith("statement: ")) {
+        current = new StringBuilder(message.substring("statement: ".length()));
+      }
     }
+    if (current != null) {
+      count(kinds, current.toString());
+    }
+    return kinds;
+  }
+
+  private static final Pattern TABLE =
+      Pattern.compile(
+          "\\b(from|into|update|join)\\s+([a-z_]+)(\\s+(?:[a-z0-9_]+\\s+)?set\\s+([a-z_]+))?");
+
+  /**
+   * Counts a statement under its kind: its verb and the tables it reads or writes (with the first
+   * column an update sets), e.g. {@code update tasks(lease_expires_at)}; not this benchmark's own
+   * probes.
+   */
+  private static void count(Map<String, Long> kinds, String statement) {
+    String sql = statement.toLowerCase(java.util.Locale.ROOT).replaceAll("\\s+", " ").trim();
+    if (sql.contains("where status = '")
+        || sql.contains("pg_stat_database")
+        || sql.contains("pg_stat_activity")
+        || sql.contains("extract(epoch")) {
+      return;
+    }
+    String verb = sql.split("[ (;]", 2)[0];
+    java.util.Set<String> tables = new java.util.LinkedHashSet<>();
+    Matcher m = TABLE.matcher(sql);
+    while (m.find()) {
+      String table = m.group(2);
+      if (table.equals("unnest") || table.equals("select") || table.equals("task")) {
+        continue;
+      }
+      if (m.group(1).equals("update") && m.group(4) != null) {
+        table = "update " + table + "(" + m.group(4) + ")";
+      } else if (m.group(1).equals("into")) {
+        table = "insert " + table;
+      }
+      tables.add(table);
+    }
+    String kind =
+        tables.isEmpty()
+            ? sql.substring(0, Math.min(sql.length(), 48))
+            : verb + ": " + String.join(", ", tables);
+    kinds.merge(kind, 1L, Long::sum);
+  }
+
+  private static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
+    Map<String, Long> delta = new java.util.TreeMap<>();
+    after.forEach(
+        (key, n) -> {
+          long d = n - before.getOrDefault(key, 0L);
+          if (d != 0) {
+            delta.put(key, d);
+          }
+        });
+    return delta;
+  }
+
+  private Map<String, Double> perTask(Map<String, Long> counts) {
+    Map<String, Double> perTask = new java.util.TreeMap<>();
+    counts.forEach((key, n) -> perTask.put(key, n / (double) tasks));
+    return perTask;
   }
 
   private static boolean awaitEnded(Connection db, int expected, Duration limit) throws Exception {
@@ -540,7 +620,8 @@ public final class DispatchBenchmark implements Callable<Integer> {
     return value.find() ? Double.parseDouble(value.group(1)) : 0;
   }
 
-  private static long kafkaRecords(String bootstrap) throws Exception {
+  /** The end offsets of every topic, summed over its partitions. */
+  private static Map<String, Long> kafkaRecords(String bootstrap) throws Exception {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -556,9 +637,13 @@ public final class DispatchBenchmark implements Callable<Integer> {
                     latest.put(
                         new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
       }
-      return admin.listOffsets(latest).all().get().values().stream()
-          .mapToLong(i -> i.offset())
-          .sum();
+      Map<String, Long> records = new java.util.TreeMap<>();
+      admin
+          .listOffsets(latest)
+          .all()
+          .get()
+          .forEach((partition, info) -> records.merge(partition.topic(), info.offset(), Long::sum));
+      return records;
     }
   }
 

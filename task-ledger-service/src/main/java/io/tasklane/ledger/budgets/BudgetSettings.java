@@ -35,6 +35,12 @@ public record BudgetSettings(
     tenants = tenants == null ? Map.of() : Map.copyOf(tenants);
   }
 
+  /** Whether any tenant has a budget of tokens per day. */
+  boolean anyTokensPerDay() {
+    return tenantDefaults.tokensPerDay() != null
+        || tenants.values().stream().anyMatch(budget -> budget.tokensPerDay() != null);
+  }
+
   /** The budget of {@code tenant}: its override, filled in from the defaults. */
   TenantBudget of(String tenant) {
     TenantBudget override = tenants.get(tenant);

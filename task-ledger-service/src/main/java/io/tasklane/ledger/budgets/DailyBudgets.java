@@ -116,6 +116,11 @@ public class DailyBudgets {
   }
 
   /** Whether {@link #reported} would count anything for the tenant. */
+  /** Whether a claim of some tenant's task may be held for its tokens of the day. */
+  public boolean mayHoldClaims() {
+    return settings.anyTokensPerDay();
+  }
+
   public boolean countsTokens(String tenant) {
     return settings.of(tenant).tokensPerDay() != null;
   }

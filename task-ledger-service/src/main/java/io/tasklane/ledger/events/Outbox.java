@@ -30,11 +30,16 @@ public class Outbox {
     this.relay = relay;
   }
 
-  /** An outgoing message of a task, serialised, ready for an {@code outbox} row. */
-  public record Message(String topic, UUID taskId, String tenant, String payload, Instant at) {}
+  /**
+   * An outgoing message of a task, serialised, ready for an {@code outbox} row; {@code traceParent}
+   * is the trace context of the request that created the task, sent as the message's header.
+   */
+  public record Message(
+      String topic, UUID taskId, String tenant, String payload, Instant at, String traceParent) {}
 
-  public Message message(String topic, UUID taskId, String tenant, Object message, Instant at) {
-    return new Message(topic, taskId, tenant, json.writeValueAsString(message), at);
+  public Message message(
+      String topic, UUID taskId, String tenant, Object message, Instant at, String traceParent) {
+    return new Message(topic, taskId, tenant, json.writeValueAsString(message), at, traceParent);
   }
 
   public void add(Message message) {
@@ -47,8 +52,9 @@ public class Outbox {
     }
     jdbc.sql(
             """
-            insert into outbox (topic, message_key, tenant, task_id, payload, created_at)
-            values (:topic, :key, :tenant, :taskId, :payload::jsonb, :at)
+            insert into outbox (topic, message_key, tenant, task_id, payload, created_at,
+              trace_parent)
+            values (:topic, :key, :tenant, :taskId, :payload::jsonb, :at, :traceParent)
             """)
         .param("topic", message.topic())
         .param("key", message.taskId().toString())
@@ -56,6 +62,7 @@ public class Outbox {
         .param("taskId", message.taskId())
         .param("payload", message.payload())
         .param("at", Timestamp.from(message.at()))
+        .param("traceParent", message.traceParent())
         .update();
     wakeRelayAfterCommit();
   }
@@ -96,12 +103,13 @@ public class Outbox {
     }
     jdbc.sql(
             """
-            insert into outbox (topic, message_key, tenant, task_id, payload, created_at)
+            insert into outbox (topic, message_key, tenant, task_id, payload, created_at,
+              trace_parent)
             select m.topic, m.task_id::text, m.tenant, m.task_id, m.payload::jsonb,
-                   m.created_at::timestamptz
+                   m.created_at::timestamptz, m.trace_parent
             from unnest(:topics::text[], :tenants::text[], :taskIds::uuid[], :payloads::text[],
-                        :createdAts::text[]) with ordinality
-              as m(topic, tenant, task_id, payload, created_at, n)
+                        :createdAts::text[], :traceParents::text[]) with ordinality
+              as m(topic, tenant, task_id, payload, created_at, trace_parent, n)
             order by m.n
             """)
         .param("topics", messages.stream().map(Message::topic).toArray(String[]::new))
@@ -109,6 +117,7 @@ public class Outbox {
         .param("taskIds", messages.stream().map(Message::taskId).toArray(UUID[]::new))
         .param("payloads", messages.stream().map(Message::payload).toArray(String[]::new))
         .param("createdAts", messages.stream().map(m -> m.at().toString()).toArray(String[]::new))
+        .param("traceParents", messages.stream().map(Message::traceParent).toArray(String[]::new))
         .update();
     messages.clear();
     wakeRelayAfterCommit();

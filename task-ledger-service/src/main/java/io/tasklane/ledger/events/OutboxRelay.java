@@ -149,10 +149,9 @@ class OutboxRelay implements SmartLifecycle {
               List<Row> rows =
                   jdbc.sql(
                           """
-                          select o.id, o.topic, o.message_key, o.payload::text as payload,
-                            o.created_at, t.trace_parent
-                          from outbox o left join tasks t on t.task_id = o.task_id
-                          where o.published_seq is null order by o.id limit :limit
+                          select id, topic, message_key, payload::text as payload, created_at,
+                            trace_parent
+                          from outbox where published_seq is null order by id limit :limit
                           """)
                       .param("limit", settings.batchSize())
                       .query(Row.class)

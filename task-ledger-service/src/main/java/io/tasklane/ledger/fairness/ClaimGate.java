@@ -69,6 +69,11 @@ class ClaimGate implements ClaimAdmission {
   }
 
   @Override
+  public boolean mayHold() {
+    return settings.anyLimit() || budgets.mayHoldClaims();
+  }
+
+  @Override
   public void admit(String tenant, UUID taskId) {
     String limit = heldBecause(tenant);
     if (limit != null) {
@@ -180,24 +185,27 @@ class ClaimGate implements ClaimAdmission {
             """
             update tasks set last_dispatched_at = :at
              where task_id = :taskId and status = 'queued' and executor = 'runner'
-            returning tenant, attempt
+            returning tenant, attempt, trace_parent
             """)
         .param("at", Timestamp.from(at))
         .param("taskId", taskId)
         .query(
             (rs, i) ->
-                new TaskDispatch(
-                    UUID.randomUUID(),
+                outbox.message(
+                    Topics.TASK_DISPATCH,
                     taskId,
                     rs.getString("tenant"),
-                    rs.getInt("attempt"),
-                    TaskDispatch.Reason.REDISPATCH,
-                    at))
+                    new TaskDispatch(
+                        UUID.randomUUID(),
+                        taskId,
+                        rs.getString("tenant"),
+                        rs.getInt("attempt"),
+                        TaskDispatch.Reason.REDISPATCH,
+                        at),
+                    at,
+                    rs.getString("trace_parent")))
         .optional()
-        .ifPresent(
-            dispatch ->
-                outbox.add(
-                    outbox.message(Topics.TASK_DISPATCH, taskId, dispatch.tenant(), dispatch, at)));
+        .ifPresent(outbox::add);
   }
 
   private void lock(String tenant) {

@@ -27,6 +27,12 @@ public record FairnessSettings(
     tenants = tenants == null ? Map.of() : Map.copyOf(tenants);
   }
 
+  /** Whether any tenant has a limit. */
+  boolean anyLimit() {
+    return tenantDefaults.maxRunning() != null
+        || tenants.values().stream().anyMatch(limit -> limit.maxRunning() != null);
+  }
+
   /** The tenant's limit, or null for none. */
   Integer maxRunning(String tenant) {
     TenantLimit override = tenants.get(tenant);

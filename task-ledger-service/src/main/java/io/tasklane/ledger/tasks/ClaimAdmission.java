@@ -10,6 +10,12 @@ import java.util.UUID;
 public interface ClaimAdmission {
 
   /**
+   * Whether any tenant has a limit at all; when none has, a claim asks nothing and costs nothing
+   * more.
+   */
+  boolean mayHold();
+
+  /**
    * In the claim's transaction, before {@code queued -> running}.
    *
    * @throws ClaimHeldException when the tenant may not start a task now

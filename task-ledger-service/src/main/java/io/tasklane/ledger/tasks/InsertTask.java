@@ -60,8 +60,9 @@ class InsertTask {
               insert into journal (task_id, seq, at, attempt, type, payload)
               values (:taskId, :seq, :at, :attempt, :entryType, :entryPayload::jsonb)
             )
-            insert into outbox (topic, message_key, tenant, task_id, payload, created_at)
-            select m.topic, :key, :tenant, :taskId, m.payload::jsonb, :at
+            insert into outbox (topic, message_key, tenant, task_id, payload, created_at,
+              trace_parent)
+            select m.topic, :key, :tenant, :taskId, m.payload::jsonb, :at, :traceParent
             from unnest(:topics::text[], :payloads::text[]) with ordinality as m(topic, payload, n)
             order by m.n
             """)
@@ -104,6 +105,7 @@ class InsertTask {
         .param("topics", messages.stream().map(Outbox.Message::topic).toArray(String[]::new))
         .param("payloads", messages.stream().map(Outbox.Message::payload).toArray(String[]::new))
         .update();
+    task.traceParent = trace.current();
     outbox.wakeRelayAfterCommit();
   }
 }

@@ -14,7 +14,10 @@ import tools.jackson.databind.json.JsonMapper;
 @Embeddable
 class PlanStepRow {
 
+  /** The row's place in the plan, written by the plan's index column. */
+  @Column(name = "step_index", insertable = false, updatable = false)
   int stepIndex;
+
   String description;
   String doneWhen;
 

@@ -51,6 +51,8 @@ public class RunnerSide {
   public static final String UNVERIFIED_SUCCESS_REFUSED = "unverified_success_refused";
 
   private final TaskRepository tasks;
+  private final ClaimStatement claimStatement;
+  private final ReportBatch reportBatch;
   private final Outbox outbox;
   private final TaskRecovery recovery;
   private final DeliveryState deliveryState;
@@ -69,6 +71,8 @@ public class RunnerSide {
 
   RunnerSide(
       TaskRepository tasks,
+      ClaimStatement claimStatement,
+      ReportBatch reportBatch,
       Outbox outbox,
       TaskRecovery recovery,
       DeliveryState deliveryState,
@@ -85,6 +89,8 @@ public class RunnerSide {
       DailyBudgets dailyBudgets,
       TaskApprovals approvals) {
     this.tasks = tasks;
+    this.claimStatement = claimStatement;
+    this.reportBatch = reportBatch;
     this.outbox = outbox;
     this.recovery = recovery;
     this.deliveryState = deliveryState;
@@ -107,6 +113,19 @@ public class RunnerSide {
     try {
       return tx.execute(
           status -> {
+            if (claimAdmission.mayHold()) {
+              // a tenant may be at a limit: ask for a claim that would start the task
+              TaskEntity task = tasks.findById(taskId).orElse(null);
+              if (task != null
+                  && task.status == TaskStatus.QUEUED
+                  && task.attempt == claim.attempt()) {
+                claimAdmission.admit(task.tenant, taskId);
+              }
+            }
+            TaskEntity claimed = claimStatement.claim(taskId, claim).orElse(null);
+            if (claimed != null) {
+              return granted(claimed);
+            }
             TaskEntity task =
                 tasks
                     .findById(taskId)
@@ -118,25 +137,10 @@ public class RunnerSide {
               // on the way (a runner that runs the attempt never claims it again)
               return granted(task);
             }
-            if (task.status != TaskStatus.QUEUED || task.attempt != claim.attempt()) {
-              throw new NotClaimableException(taskId, task.status, task.attempt, claim.attempt());
-            }
-            claimAdmission.admit(task.tenant, taskId);
-            task.runnerId = claim.runnerId();
-            transitions.apply(
-                task,
-                Trigger.CLAIM,
-                "claimed by " + claim.runnerId(),
-                Map.of("runnerId", claim.runnerId()));
-            task.leaseExpiresAt = task.lastEventAt.plus(properties.lease());
-            tasks.saveAndFlush(task);
-            return granted(task);
+            throw new NotClaimableException(taskId, task.status, task.attempt, claim.attempt());
           });
     } catch (ClaimHeldException held) {
       throw claimAdmission.held(held, taskId);
-    } catch (OptimisticLockingFailureException e) {
-      TaskEntity task = tasks.findById(taskId).orElseThrow();
-      throw new NotClaimableException(taskId, task.status, task.attempt, claim.attempt());
     }
   }
 
@@ -183,9 +187,10 @@ public class RunnerSide {
 
   /**
    * Applies the reports of one poll in one transaction, in their order: one statement records every
-   * report id, one reads every task they are about, and the tasks are written once at the end. Each
-   * report passes the same checks as {@link #apply(RunnerReport)} does. When anything fails the
-   * whole batch rolls back, so the caller can apply its reports one by one instead.
+   * report id, one reads every task they are about, and the changed tasks and their plan steps are
+   * written at the end ({@link ReportBatch}), with all their journal entries and outbox messages.
+   * Each report passes the same checks as {@link #apply(RunnerReport)} does. When anything fails
+   * the whole batch rolls back, so the caller can apply its reports one by one instead.
    */
   public void applyBatch(List<RunnerReport> reports) {
     if (reports.isEmpty()) {
@@ -210,49 +215,57 @@ public class RunnerSide {
             }
           }
           if (!reported.isEmpty()) {
-            tasks.findAllWithPlan(reported).forEach(task -> loaded.put(task.taskId, task));
+            loaded.putAll(reportBatch.load(reported));
           }
+          Set<TaskEntity> changed = new LinkedHashSet<>();
           for (RunnerReport report : reports) {
             if (report instanceof RunnerReport.Heartbeat heartbeat) {
               TaskEntity task = loaded.get(heartbeat.taskId());
               if (task == null) {
                 heartbeat(heartbeat);
-              } else {
-                heartbeat(task, heartbeat);
+              } else if (heartbeat(task, heartbeat)) {
+                changed.add(task);
               }
             } else if (fresh.remove(report.reportId())) {
-              applyOne(loaded.get(report.taskId()), report);
+              TaskEntity task = loaded.get(report.taskId());
+              if (applyOne(task, report)) {
+                changed.add(task);
+              }
             }
           }
+          reportBatch.write(changed);
           journal.writeDeferred();
           outbox.writeDeferred();
           tasks.flush();
         });
   }
 
-  /** Applies one first-delivered report to its task (null when there is no such task). */
-  private void applyOne(TaskEntity task, RunnerReport report) {
+  /**
+   * Applies one first-delivered report to its task (null when there is no such task); returns
+   * whether it changed the task.
+   */
+  private boolean applyOne(TaskEntity task, RunnerReport report) {
     if (task == null || !task.tenant.equals(report.tenant())) {
       ignored("unknown_task", report);
-      return;
+      return false;
     }
     if (task.attempt != report.attempt()) {
       ignored("stale_attempt", report);
-      return;
+      return false;
     }
     if (task.status != TaskStatus.RUNNING) {
       ignored("not_running", report);
-      return;
+      return false;
     }
     if (isSuccess(report)) {
       String refusal = successRefusal(task, report);
       if (refusal != null) {
         refuseSuccess(task, report, refusal);
-        return;
+        return true;
       }
     } else if (!report.runnerId().equals(task.runnerId)) {
       ignored("not_claim_holder", report);
-      return;
+      return false;
     }
     applyTo(task, report);
     if (task.status == TaskStatus.RUNNING && task.leaseExpiresAt != null) {
@@ -262,6 +275,7 @@ public class RunnerSide {
         task.leaseExpiresAt = alive;
       }
     }
+    return true;
   }
 
   @Retryable(
@@ -317,15 +331,15 @@ public class RunnerSide {
 
   /**
    * The same change as {@link #heartbeat(RunnerReport.Heartbeat)}, made on a task this transaction
-   * has loaded (and will write) anyway.
+   * has loaded (and will write) anyway; returns whether it applied.
    */
-  private void heartbeat(TaskEntity task, RunnerReport.Heartbeat heartbeat) {
+  private boolean heartbeat(TaskEntity task, RunnerReport.Heartbeat heartbeat) {
     if (!task.tenant.equals(heartbeat.tenant())
         || task.attempt != heartbeat.attempt()
         || !heartbeat.runnerId().equals(task.runnerId)
         || task.status != TaskStatus.RUNNING) {
       ignored("no_running_attempt", heartbeat);
-      return;
+      return false;
     }
     Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
     Instant until = leaseUntil(heartbeat, at);
@@ -335,6 +349,7 @@ public class RunnerSide {
     if (task.lastEventAt == null || at.isAfter(task.lastEventAt)) {
       task.lastEventAt = at;
     }
+    return true;
   }
 
   /**

@@ -13,7 +13,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.FetchType;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
-import jakarta.persistence.OrderBy;
+import jakarta.persistence.OrderColumn;
 import jakarta.persistence.PostLoad;
 import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
@@ -92,11 +92,19 @@ class TaskEntity implements Persistable<UUID> {
   long journalSeq;
   int recoveries;
 
+  /** Written with the task by {@link InsertTask}; every outbox row about the task carries it. */
+  @Column(insertable = false, updatable = false)
+  String traceParent;
+
   @Version long version;
 
+  /**
+   * Indexed by its step index, so a changed step is one update of its row rather than the whole
+   * plan deleted and inserted again (a list without an index column is a bag to Hibernate).
+   */
   @ElementCollection(fetch = FetchType.EAGER)
   @CollectionTable(name = "plan_steps", joinColumns = @JoinColumn(name = "task_id"))
-  @OrderBy("stepIndex")
+  @OrderColumn(name = "step_index")
   List<PlanStepRow> plan = new ArrayList<>();
 
   @Transient private boolean isNew = true;

@@ -65,7 +65,8 @@ class TaskEvents {
             taskJson.metadata(task),
             waitingFor(task));
     var event = TaskLifecycleEvent.of(UUID.randomUUID(), type, at, seq, data);
-    return outbox.message(Topics.TASK_LIFECYCLE, task.taskId, task.tenant, event, at);
+    return outbox.message(
+        Topics.TASK_LIFECYCLE, task.taskId, task.tenant, event, at, task.traceParent);
   }
 
   /** The approval request a task waits for, carried by its events while it waits. */
@@ -85,7 +86,8 @@ class TaskEvents {
   Outbox.Message dispatchMessage(TaskEntity task, TaskDispatch.Reason reason, Instant at) {
     var message =
         new TaskDispatch(UUID.randomUUID(), task.taskId, task.tenant, task.attempt, reason, at);
-    return outbox.message(Topics.TASK_DISPATCH, task.taskId, task.tenant, message, at);
+    return outbox.message(
+        Topics.TASK_DISPATCH, task.taskId, task.tenant, message, at, task.traceParent);
   }
 
   void control(TaskEntity task, TaskControl.Command command, String reason, Instant at) {
@@ -99,6 +101,8 @@ class TaskEvents {
             task.notifyPolicy,
             reason,
             at);
-    outbox.add(outbox.message(Topics.TASK_CONTROL, task.taskId, task.tenant, message, at));
+    outbox.add(
+        outbox.message(
+            Topics.TASK_CONTROL, task.taskId, task.tenant, message, at, task.traceParent));
   }
 }

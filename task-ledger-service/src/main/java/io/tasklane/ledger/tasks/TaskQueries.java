@@ -30,6 +30,15 @@ class TaskQueries {
 
   private static final TypeReference<List<PlanStep>> PLAN = new TypeReference<>() {};
 
+  /** The plan of the task row {@code t} as one JSON column, in the shape {@link #task} reads. */
+  static final String PLAN_JSON =
+      """
+      (select json_agg(json_build_object('index', p.step_index,
+         'description', p.description, 'doneWhen', p.done_when, 'status', p.status,
+         'attempts', p.attempts, 'verdict', p.verdict, 'check', p.done_check)
+         order by p.step_index)
+       from plan_steps p where p.task_id = t.task_id)::text as plan_json""";
+
   private final JdbcClient jdbc;
   private final JsonMapper json;
 
@@ -57,18 +66,14 @@ class TaskQueries {
               (select task_id, 4 from tasks where tenant = :tenant and requester_session_key = :lookup
                order by created_at desc, task_id desc limit 1)
             )
-            select t.*,
-              (select json_agg(json_build_object('index', p.step_index,
-                 'description', p.description, 'doneWhen', p.done_when, 'status', p.status,
-                 'attempts', p.attempts, 'verdict', p.verdict, 'check', p.done_check)
-                 order by p.step_index)
-               from plan_steps p where p.task_id = t.task_id)::text as plan_json
+            select t.*, %s
             from tasks t
             where t.tenant = :tenant
               and t.task_id in (select task_id from matches
                                 where rank = (select min(rank) from matches))
             order by t.created_at desc, t.task_id desc
-            """)
+            """
+                .formatted(PLAN_JSON))
         .param("tenant", tenant)
         .param("lookup", lookup)
         .param("taskId", asTaskId, java.sql.Types.OTHER)
@@ -76,7 +81,8 @@ class TaskQueries {
         .list();
   }
 
-  private TaskEntity task(ResultSet rs, int row) throws SQLException {
+  /** A task row with its {@link #PLAN_JSON} column, as an entity no persistence context holds. */
+  TaskEntity task(ResultSet rs, int row) throws SQLException {
     TaskEntity task = new TaskEntity();
     task.taskId = rs.getObject("task_id", UUID.class);
     task.tenant = rs.getString("tenant");
@@ -114,6 +120,7 @@ class TaskQueries {
     task.journalSeq = rs.getLong("journal_seq");
     task.recoveries = rs.getInt("recoveries");
     task.version = rs.getLong("version");
+    task.traceParent = rs.getString("trace_parent");
     String plan = rs.getString("plan_json");
     if (plan != null) {
       for (PlanStep step : json.readValue(plan, PLAN)) {

@@ -80,6 +80,19 @@ class Transitions {
       task.runnerId = null;
       task.cleanupAfter = null;
     }
+    long seq =
+        journal.append(
+            task, at, JournalEntryType.STATUS_CHANGED, entry(from, to, trigger, reason, details));
+    if (to.isTerminal() || to == TaskStatus.NEEDS_ASSISTANCE) {
+      DeliveryState.expect(task, seq);
+    }
+    events.lifecycle(task, TaskLifecycleEvent.TYPE_STATUS_CHANGED, seq, at, from);
+    announce(task, from, to);
+  }
+
+  /** The payload of the journal entry that records a status change. */
+  static Map<String, Object> entry(
+      TaskStatus from, TaskStatus to, Trigger trigger, String reason, Map<String, ?> details) {
     Map<String, Object> payload = new LinkedHashMap<>();
     payload.put("from", from.wire());
     payload.put("to", to.wire());
@@ -88,11 +101,14 @@ class Transitions {
       payload.put("reason", reason);
     }
     payload.putAll(details);
-    long seq = journal.append(task, at, JournalEntryType.STATUS_CHANGED, payload);
-    if (to.isTerminal() || to == TaskStatus.NEEDS_ASSISTANCE) {
-      DeliveryState.expect(task, seq);
-    }
-    events.lifecycle(task, TaskLifecycleEvent.TYPE_STATUS_CHANGED, seq, at, from);
+    return payload;
+  }
+
+  /**
+   * Counts a status change once it is committed and tells the features that follow task status; for
+   * a change already recorded in the journal and the outbox.
+   */
+  void announce(TaskEntity task, TaskStatus from, TaskStatus to) {
     Duration took = to.isTerminal() ? Duration.between(task.createdAt, task.endedAt) : null;
     String runtime = task.runtime.wire();
     afterCommit(

@@ -27,10 +27,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A task row is mapped three times: by JPA ({@link TaskEntity}), by the read queries ({@link
- * TaskQueries}) and by the creation statement ({@link InsertTask}). These tests hold the three to
- * the same columns, so a column added to one and forgotten in another fails here, not in
- * production.
+ * A task row is mapped four times: by JPA ({@link TaskEntity}), by the read queries ({@link
+ * TaskQueries}), by the creation statement ({@link InsertTask}) and by the write of a report batch
+ * ({@link ReportBatch}). These tests hold them to the same columns, so a column added to one and
+ * forgotten in another fails here, not in production.
  */
 @Tag("fast")
 class TaskRowMappingTests {
@@ -50,8 +50,27 @@ class TaskRowMappingTests {
           "progress_summary",
           "terminal_summary");
 
-  /** Written once at creation and read only by the outbox relay, so not part of the entity. */
-  private static final Set<String> WRITTEN_ONLY_AT_CREATION = Set.of("trace_parent");
+  /** Columns no runner report changes, so a report batch does not write them. */
+  private static final Set<String> FIXED_FOR_REPORTS =
+      Set.of(
+          "task_id",
+          "tenant",
+          "runtime",
+          "executor",
+          "label",
+          "goal",
+          "notify_policy",
+          "requester_session_key",
+          "owner_key",
+          "child_session_key",
+          "run_id",
+          "parent_flow_id",
+          "parent_task_id",
+          "model_options",
+          "run_timeout_seconds",
+          "created_at",
+          "metadata",
+          "trace_parent");
 
   private static final Map<String, String> WIRE_VALUES =
       Map.of(
@@ -75,7 +94,15 @@ class TaskRowMappingTests {
 
     Set<String> expected = new LinkedHashSet<>(entityColumns());
     expected.removeAll(SET_AFTER_CREATION);
-    expected.addAll(WRITTEN_ONLY_AT_CREATION);
+    assertThat(written).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
+  void aReportBatchWritesEveryColumnOfTheEntityThatAReportCanChange() {
+    Set<String> written = columnsWrittenByAReportBatch();
+
+    Set<String> expected = new LinkedHashSet<>(entityColumns());
+    expected.removeAll(FIXED_FOR_REPORTS);
     assertThat(written).containsExactlyInAnyOrderElementsOf(expected);
   }
 
@@ -144,6 +171,26 @@ class TaskRowMappingTests {
     assertThat(columns.find()).as("the statement inserts into tasks").isTrue();
     return Arrays.stream(columns.group(1).split(","))
         .map(String::strip)
+        .collect(Collectors.toCollection(LinkedHashSet::new));
+  }
+
+  /** Starts a report batch's write of one task and stops it when it is sent, keeping its SQL. */
+  private static Set<String> columnsWrittenByAReportBatch() {
+    JdbcClient jdbc =
+        proxy(
+            JdbcClient.class,
+            (method, args) -> {
+              throw new StatementSent((String) args[0]);
+            });
+    Throwable sent =
+        catchThrowable(() -> new ReportBatch(jdbc, null).write(List.of(new TaskEntity())));
+    assertThat(sent).isInstanceOf(StatementSent.class);
+    String sql = ((StatementSent) sent).sql;
+    Matcher assignments =
+        Pattern.compile("update tasks t\\s+set (.*?)\\s+from unnest", Pattern.DOTALL).matcher(sql);
+    assertThat(assignments.find()).as("the statement updates tasks").isTrue();
+    return Arrays.stream(assignments.group(1).split(","))
+        .map(assignment -> assignment.substring(0, assignment.indexOf('=')).strip())
         .collect(Collectors.toCollection(LinkedHashSet::new));
   }
 
