@@ -92,6 +92,8 @@ class ApprovalTests extends OperationsTest {
 
     assertThat(again.status()).isEqualTo(409);
     assertThat(again.json().get("type").asString()).endsWith("/approval-not-pending");
+    assertThat(again.json().get("detail").asString())
+        .startsWith("Approval request 1 of task " + id + " is no longer pending: denied by ");
     assertThat(show(id).at("/approval/decision").asString()).isEqualTo("denied");
     assertThat(journalOfType(id, "approval_decided")).hasSize(1);
   }

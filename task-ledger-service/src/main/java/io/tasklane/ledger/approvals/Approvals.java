@@ -138,15 +138,7 @@ public class Approvals {
                         ApprovalRefusedException.Kind.NOT_PENDING,
                         "Task " + taskId + " has no approval request " + number));
     if (!request.pending()) {
-      throw new ApprovalRefusedException(
-          ApprovalRefusedException.Kind.NOT_PENDING,
-          "Approval request %d of task %s is no longer pending: %s by %s at %s"
-              .formatted(
-                  number,
-                  taskId,
-                  request.decision().wire(),
-                  request.decidedBy(),
-                  request.decidedAt()));
+      throw noLongerPending(taskId, request);
     }
     if (decision != ApprovalDecision.EXPIRED
         && !request.approvers().isEmpty()
@@ -187,6 +179,38 @@ public class Approvals {
         at,
         shortComment,
         false);
+  }
+
+  /**
+   * Refuses request {@code number} when it was decided already, naming the decision, who made it
+   * and when; a task is queued again once its request is decided, so that is what a second answer
+   * to the same request meets.
+   *
+   * @throws ApprovalRefusedException when the request exists and is decided
+   */
+  public void refuseIfDecided(UUID taskId, int number) {
+    jdbc.sql("select * from approval_requests where task_id = :id and number = :number")
+        .param("id", taskId)
+        .param("number", number)
+        .query(this::request)
+        .optional()
+        .filter(request -> !request.pending())
+        .ifPresent(
+            request -> {
+              throw noLongerPending(taskId, request);
+            });
+  }
+
+  private static ApprovalRefusedException noLongerPending(UUID taskId, ApprovalRequest request) {
+    return new ApprovalRefusedException(
+        ApprovalRefusedException.Kind.NOT_PENDING,
+        "Approval request %d of task %s is no longer pending: %s by %s at %s"
+            .formatted(
+                request.number(),
+                taskId,
+                request.decision().wire(),
+                request.decidedBy(),
+                request.decidedAt()));
   }
 
   /** The task's latest request, pending or decided. */

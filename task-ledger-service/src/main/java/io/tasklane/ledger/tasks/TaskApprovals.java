@@ -101,6 +101,7 @@ class TaskApprovals {
       Instant at) {
     if (task.status != TaskStatus.NEEDS_ASSISTANCE
         || !ApprovalRequest.REASON.equals(task.statusReason)) {
+      approvals.refuseIfDecided(task.taskId, number);
       throw new ApprovalRefusedException(
           ApprovalRefusedException.Kind.NOT_PENDING,
           "Task %s is %s and does not wait for an approval"
