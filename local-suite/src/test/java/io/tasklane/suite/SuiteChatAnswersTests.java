@@ -78,6 +78,7 @@ class SuiteChatAnswersTests {
                 .set("notifier", "tasklane.notifier.telegram.poll-timeout", "2s")
                 .set("notifier", "tasklane.notifier.webhook.allowed-hosts", "127.0.0.1")
                 .set("notifier", "tasklane.notifier.delivery.initial-backoff", "200ms")
+                .set("ledger", "tasklane.approvals.deadline-interval", "300ms")
                 .set("runner", "tasklane.runner.tools.shell.enabled", "true")
                 .set("runner", "tasklane.runner.tools.shell.allowed-commands", "sh")
                 .toArray());
@@ -121,10 +122,15 @@ class SuiteChatAnswersTests {
     assertThat(waiting.get("statusReason").asString()).isEqualTo("approval_required");
 
     String query = telegram.pressButton(chat, OPERATOR, message.messageId(), "a:" + taskId + ":1");
+    // a double tap: the second press arrives before the first is answered
+    String again = telegram.pressButton(chat, OPERATOR, message.messageId(), "a:" + taskId + ":1");
 
     FakeTelegramBotApi.CallbackAnswer answer = awaitCallbackAnswer(query);
     assertThat(answer.text()).isEqualTo("Approved.");
     assertThat(answer.showAlert()).isFalse();
+    FakeTelegramBotApi.CallbackAnswer second = awaitCallbackAnswer(again);
+    assertThat(second.text()).startsWith("Refused: ").contains("approved by telegram:" + OPERATOR);
+    assertThat(second.showAlert()).isTrue();
     awaitStatus(taskId, "succeeded");
     JsonNode done = task(taskId);
     assertThat(done.at("/approval/decision").asString()).isEqualTo("approved");
@@ -237,6 +243,60 @@ class SuiteChatAnswersTests {
     assertThat(task(taskId).get("status").asString()).isEqualTo("needs_assistance");
     assertThat(entries(journal(taskId), "approval_decided")).isEmpty();
     post("/api/v1/tasks/" + taskId + "/cancel", null, 200);
+  }
+
+  @Test
+  void aDeadlineThatPassesFailsTheTaskTellsTheChatAndALaterPressIsRefused() throws Exception {
+    String chat = "7000007";
+    String session = bindTelegram("answers-deadline", chat);
+    models.script("deadline-exec", Script.of(Reply.toolCall("shell", COUNTED_RUN)));
+    String taskId =
+        createShellTask(
+            "deadline",
+            "deadline-exec",
+            session,
+            ranPlan(),
+            "",
+            "{\"rules\":[{\"tool\":\"shell\"}],\"deadlineSeconds\":1,\"onDeadline\":\"fail\"}");
+    FakeTelegramBotApi.Request message = awaitButtonsMessage(chat, taskId);
+    assertThat(message.visibleText()).contains("Approval 1 needed: shell", "then the task fails");
+
+    FakeTelegramBotApi.Request failed =
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofMillis(200))
+            .until(
+                () ->
+                    telegram.delivered(chat).stream()
+                        .filter(
+                            r -> r.text().contains(taskId) && r.visibleText().contains("Failed"))
+                        .findFirst(),
+                Optional::isPresent)
+            .orElseThrow();
+
+    assertThat(failed.visibleText()).contains("expired without a decision");
+    assertThat(failed.buttons()).isEmpty();
+    JsonNode task = task(taskId);
+    assertThat(task.get("status").asString()).isEqualTo("failed");
+    assertThat(task.get("statusReason").asString()).isEqualTo("approval_expired");
+
+    String late = telegram.pressButton(chat, OPERATOR, message.messageId(), "a:" + taskId + ":1");
+
+    FakeTelegramBotApi.CallbackAnswer refused = awaitCallbackAnswer(late);
+    assertThat(refused.text())
+        .isEqualTo("Refused: Task " + taskId + " is failed and does not wait for an approval");
+    assertThat(refused.showAlert()).isTrue();
+    assertThat(task(taskId).get("status").asString()).isEqualTo("failed");
+    List<JsonNode> journal = journal(taskId);
+    assertThat(entries(journal, "approval_decided"))
+        .singleElement()
+        .satisfies(
+            entry -> {
+              assertThat(entry.at("/payload/decision").asString()).isEqualTo("expired");
+              assertThat(entry.at("/payload/decidedBy").asString()).isEqualTo("deadline");
+            });
+    assertThat(entries(journal, "tool_call"))
+        .noneMatch(call -> call.at("/payload/tool").asString().equals("shell"));
   }
 
   @Test
@@ -390,14 +450,26 @@ class SuiteChatAnswersTests {
   private String createShellTask(
       String label, String model, String session, String plan, String extraOptions)
       throws Exception {
+    return createShellTask(
+        label, model, session, plan, extraOptions, "{\"rules\":[{\"tool\":\"shell\"}]}");
+  }
+
+  private String createShellTask(
+      String label,
+      String model,
+      String session,
+      String plan,
+      String extraOptions,
+      String approvals)
+      throws Exception {
     return post(
             "/api/v1/tasks",
             """
             {"goal":"Run the counted command","label":"%s","requesterSessionKey":"%s","plan":%s,
              "modelOptions":{"model":"%s",%s"toolsAllowed":["shell","write_file"],
-               "approvals":{"rules":[{"tool":"shell"}]}}}
+               "approvals":%s}}
             """
-                .formatted(label, session, plan, model, extraOptions),
+                .formatted(label, session, plan, model, extraOptions, approvals),
             201)
         .get("taskId")
         .asString();
