@@ -284,7 +284,10 @@ class SuiteChatAnswersTests {
 
     FakeTelegramBotApi.CallbackAnswer refused = awaitCallbackAnswer(late);
     assertThat(refused.text())
-        .isEqualTo("Refused: Task " + taskId + " is failed and does not wait for an approval");
+        .startsWith(
+            "Refused: Approval request 1 of task "
+                + taskId
+                + " is no longer pending: expired by deadline at ");
     assertThat(refused.showAlert()).isTrue();
     assertThat(task(taskId).get("status").asString()).isEqualTo("failed");
     List<JsonNode> journal = journal(taskId);
