@@ -115,6 +115,25 @@ class TelegramAnswersTests extends NotifierIntegrationTest {
   }
 
   @Test
+  void aGroupChatsBotCommandReplyApproves() {
+    String session = newSession();
+    String chat = newChatId();
+    registerTelegram(session, chat);
+    var task = new Task(session, NotifyPolicy.DONE_ONLY);
+    publish(task.needsApproval(approval(2, "shell", "{\"command\":\"make\"}")));
+    var message = awaitMessage(chat);
+
+    long reply =
+        telegram.reply(chat, OPERATOR, message.messageId(), "/approve@tasklane_bot go ahead");
+
+    var call = awaitCalls(task.id, 1).getFirst();
+    assertThat(call.action()).isEqualTo("approve");
+    assertThat(call.body().path("approval").asInt()).isEqualTo(2);
+    assertThat(call.body().path("comment").asString()).isEqualTo("go ahead");
+    assertThat(awaitAnswerTo(chat, reply).visibleText()).isEqualTo("Approved.");
+  }
+
+  @Test
   void aTaskThatNeedsHelpOffersResumeAndCancelAndAReplyIsItsGuidance() {
     String session = newSession();
     String chat = newChatId();

@@ -106,7 +106,9 @@ class TelegramUpdateHandler {
     }
     Recipient task = recipient.get();
     String[] words = text.split("\\s+", 2);
-    String command = words[0].toLowerCase(Locale.ROOT).replaceFirst("^/", "");
+    // "/approve@tasklane_bot" is how a group chat addresses a bot's command
+    String command =
+        words[0].toLowerCase(Locale.ROOT).replaceFirst("^/", "").replaceFirst("@\\w+$", "");
     String rest = words.length > 1 ? words[1].strip() : null;
     AnswerAction action =
         switch (command) {
