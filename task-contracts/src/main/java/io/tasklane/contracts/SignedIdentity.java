@@ -78,6 +78,14 @@ public final class SignedIdentity {
   private static final HexFormat HEX = HexFormat.of();
 
   private final SecretKeySpec key;
+
+  /**
+   * Keyed once; every signature works on a copy (a clone keeps the key's inner and outer pads, so
+   * no provider look-up and no re-keying per request). Never used itself, so copies made at the
+   * same time are safe.
+   */
+  private final Mac keyed;
+
   private final Duration maxAge;
 
   /**
@@ -93,6 +101,7 @@ public final class SignedIdentity {
       throw new IllegalArgumentException("The identity signature's maximum age must be positive");
     }
     this.key = new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+    this.keyed = newMac();
     this.maxAge = maxAge;
   }
 
@@ -241,15 +250,27 @@ public final class SignedIdentity {
     return Duration.parse(v);
   }
 
-  private String mac(long t, String tenant, String caller, String scopes) {
+  private Mac newMac() {
     try {
       Mac hmac = Mac.getInstance("HmacSHA256");
       hmac.init(key);
-      String payload = "tasklane-identity-v1\n" + t + "\n" + tenant + "\n" + caller + "\n" + scopes;
-      return HEX.formatHex(hmac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+      return hmac;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is not available", e);
     }
+  }
+
+  private Mac copyOfKeyed() {
+    try {
+      return (Mac) keyed.clone();
+    } catch (CloneNotSupportedException e) {
+      return newMac();
+    }
+  }
+
+  private String mac(long t, String tenant, String caller, String scopes) {
+    String payload = "tasklane-identity-v1\n" + t + "\n" + tenant + "\n" + caller + "\n" + scopes;
+    return HEX.formatHex(copyOfKeyed().doFinal(payload.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static void requireHeaderSafe(String value, String what) {
