@@ -157,4 +157,33 @@ class TaskClaimTests extends LedgerTest {
       assertThat(journalOfType(id, "status_changed")).hasSize(1);
     }
   }
+
+  @Test
+  void aCancelRacingTheClaimIsAnsweredAndNeverAServerError() throws Exception {
+    // the claim writes the task row and then its journal entry; a command writes its journal entry
+    // and then the row: racing, one of them may lose a deadlock, which must be taken again
+    for (int round = 0; round < 20; round++) {
+      String id = createTaskId("{\"goal\":\"Raced " + round + "\"}");
+      CountDownLatch start = new CountDownLatch(1);
+      try (var pool = Executors.newFixedThreadPool(2)) {
+        Future<LedgerApi.Response> claimed =
+            pool.submit(
+                () -> {
+                  start.await();
+                  return api.post(null, claimPath(id), claimBody("runner-r", 1));
+                });
+        Future<LedgerApi.Response> cancelled =
+            pool.submit(
+                () -> {
+                  start.await();
+                  return api.post(tenant, "/api/v1/tasks/" + id + "/cancel", null);
+                });
+        start.countDown();
+        assertThat(claimed.get().status()).as("claim, round %d", round).isIn(200, 409);
+        assertThat(cancelled.get().status()).as("cancel, round %d", round).isEqualTo(200);
+      }
+      assertThat(api.get(tenant, "/api/v1/tasks/" + id).json().get("status").asString())
+          .isEqualTo("cancelled");
+    }
+  }
 }

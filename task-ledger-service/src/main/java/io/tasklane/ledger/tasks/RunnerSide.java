@@ -32,7 +32,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.resilience.annotation.Retryable;
 import org.springframework.stereotype.Service;
@@ -109,6 +109,7 @@ public class RunnerSide {
   }
 
   /** Compare-and-set {@code queued -> running} for exactly the claimed attempt. */
+  @RetryOnConflict
   public TaskClaim.Granted claim(UUID taskId, TaskClaim claim) {
     try {
       return tx.execute(
@@ -162,11 +163,7 @@ public class RunnerSide {
         taskJson.metadata(task));
   }
 
-  @Retryable(
-      includes = OptimisticLockingFailureException.class,
-      maxRetries = 8,
-      delay = 5,
-      jitter = 5)
+  @Retryable(includes = ConcurrencyFailureException.class, maxRetries = 8, delay = 5, jitter = 5)
   public void apply(RunnerReport report) {
     if (report instanceof RunnerReport.Heartbeat heartbeat) {
       heartbeat(heartbeat);
@@ -278,11 +275,7 @@ public class RunnerSide {
     return true;
   }
 
-  @Retryable(
-      includes = OptimisticLockingFailureException.class,
-      maxRetries = 8,
-      delay = 5,
-      jitter = 5)
+  @Retryable(includes = ConcurrencyFailureException.class, maxRetries = 8, delay = 5, jitter = 5)
   public void apply(DeliveryReport report) {
     tx.executeWithoutResult(
         status -> {

@@ -10,7 +10,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.resilience.annotation.Retryable;
 import org.springframework.stereotype.Service;
@@ -72,11 +72,7 @@ public class TaskRecovery {
    * A running task whose lease expired before {@code cutoff}: queued again from its resume context
    * with attempt + 1, or lost, as {@code policy} decides.
    */
-  @Retryable(
-      includes = OptimisticLockingFailureException.class,
-      maxRetries = 5,
-      delay = 5,
-      jitter = 5)
+  @Retryable(includes = ConcurrencyFailureException.class, maxRetries = 5, delay = 5, jitter = 5)
   public Outcome reconcileExpiredLease(UUID taskId, Instant cutoff, ExpiredLeasePolicy policy) {
     return tx.execute(
         status -> {
@@ -111,11 +107,7 @@ public class TaskRecovery {
    * Offers a queued runner task to the runners again, at the same attempt, when nobody claimed it
    * since {@code cutoff}.
    */
-  @Retryable(
-      includes = OptimisticLockingFailureException.class,
-      maxRetries = 5,
-      delay = 5,
-      jitter = 5)
+  @Retryable(includes = ConcurrencyFailureException.class, maxRetries = 5, delay = 5, jitter = 5)
   public Outcome redispatch(UUID taskId, Instant cutoff) {
     return tx.execute(
         status -> {
