@@ -2,6 +2,8 @@ package io.tasklane.notifier.delivery;
 
 import io.tasklane.contracts.DeliveryChannel;
 import io.tasklane.contracts.TaskLifecycleEvent;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -35,13 +37,7 @@ public class SentMessages {
              WHERE m.message_ref = :ref
             """)
         .param("ref", messageRef)
-        .query(
-            (rs, row) ->
-                new Recipient(
-                    rs.getString("tenant"),
-                    rs.getString("session_key"),
-                    rs.getObject("task_id", UUID.class),
-                    json.readValue(rs.getString("event_json"), TaskLifecycleEvent.class)))
+        .query(this::recipient)
         .optional();
   }
 
@@ -55,13 +51,15 @@ public class SentMessages {
             """)
         .param("taskId", taskId)
         .param("channel", channel.wire())
-        .query(
-            (rs, row) ->
-                new Recipient(
-                    rs.getString("tenant"),
-                    rs.getString("session_key"),
-                    rs.getObject("task_id", UUID.class),
-                    json.readValue(rs.getString("event_json"), TaskLifecycleEvent.class)))
+        .query(this::recipient)
         .optional();
+  }
+
+  private Recipient recipient(ResultSet rs, int row) throws SQLException {
+    return new Recipient(
+        rs.getString("tenant"),
+        rs.getString("session_key"),
+        rs.getObject("task_id", UUID.class),
+        json.readValue(rs.getString("event_json"), TaskLifecycleEvent.class));
   }
 }
